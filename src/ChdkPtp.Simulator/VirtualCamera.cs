@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using ChdkPtp.Simulator.Scripting;
+
+namespace ChdkPtp.Simulator
+{
+    /// <summary>
+    /// The state of one virtual CHDK camera: identity, SD card folder, memory image, script message
+    /// queues, the script engine and the shooting state. The PTP responder and the Lua functions both
+    /// work on this object.
+    /// </summary>
+    public sealed class VirtualCamera : IDisposable
+    {
+        private readonly bool _ownsRoot;
+        private readonly Stopwatch _uptime = Stopwatch.StartNew();
+        private int _scriptRunId;
+        private int _disposed;
+
+        public VirtualCamera(SimulatorOptions options = null)
+        {
+            Options = (options ?? new SimulatorOptions()).Clone();
+            if (string.IsNullOrEmpty(Options.SerialNumber))
+                Options.SerialNumber = Guid.NewGuid().ToString("N").ToUpperInvariant();
+            if (string.IsNullOrEmpty(Options.Root))
+            {
+                Options.Root = Path.Combine(Path.GetTempPath(), "chdkptp-sim-" + Guid.NewGuid().ToString("N").Substring(0, 12));
+                _ownsRoot = true;
+            }
+            Directory.CreateDirectory(Options.Root);
+            RecordMode = Options.StartInRecordMode;
+            Scripts = new Lua.LuaScriptEngine(this);
+        }
+
+        public SimulatorOptions Options { get; }
+
+        /// <summary>Host folder that is the card's <c>A/</c>.</summary>
+        public string CardRoot => Options.Root;
+
+        public MemoryImage Memory { get; } = new MemoryImage();
+
+        /// <summary>Messages written by scripts, read by ReadScriptMsg (CHDK's msg_q_out).</summary>
+        public ScriptMessageQueue CameraToHost { get; } = new ScriptMessageQueue();
+
+        /// <summary>Messages written by WriteScriptMsg, read by read_usb_msg (CHDK's msg_q_in).</summary>
+        public ScriptMessageQueue HostToCamera { get; } = new ScriptMessageQueue();
+
+        public IScriptEngine Scripts { get; }
+
+        /// <summary>Id of the most recent script (0 before the first). Incremented by ExecuteScript.</summary>
+        public uint ScriptRunId => (uint)Volatile.Read(ref _scriptRunId);
+
+        internal uint NextScriptRunId() => (uint)Interlocked.Increment(ref _scriptRunId);
+
+        /// <summary>Functions that CallFunction may "run", by address. Anything else fails as on a camera.</summary>
+        public ConcurrentDictionary<uint, Func<uint[], uint>> Functions { get; } = new ConcurrentDictionary<uint, Func<uint[], uint>>();
+
+        /// <summary>Milliseconds since the camera started (get_tick_count).</summary>
+        public int TickCount => (int)_uptime.ElapsedMilliseconds;
+
+        /// <summary>True in record (shooting) mode, false in playback.</summary>
+        public bool RecordMode { get; set; }
+
+        /// <summary>The image file counter (IMG_nnnn of the last shot).</summary>
+        public int ExposureCount { get; set; }
+
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            try { Scripts.Kill(); } catch (Exception) { }
+            Scripts.Dispose();
+            if (_ownsRoot)
+            {
+                try { Directory.Delete(Options.Root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }
+    }
+}
