@@ -1,0 +1,381 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Threading;
+using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Ptp;
+using ChdkPtp.Simulator.Scripting;
+
+namespace ChdkPtp.Simulator
+{
+    /// <summary>What a transaction needs from the link that carries it: the data phases.</summary>
+    public interface IResponderLink
+    {
+        /// <summary>Reads the host's data phase for the current transaction into memory.</summary>
+        byte[] ReceiveData(PtpCommand command);
+
+        /// <summary>Sends a camera-to-host data phase for the current transaction.</summary>
+        void SendData(PtpCommand command, ReadOnlySpan<byte> data);
+
+        /// <summary>Sends a camera-to-host data phase streamed from a file.</summary>
+        void SendData(PtpCommand command, Stream data, long length);
+    }
+
+    /// <summary>
+    /// The PTP responder of a CHDK camera: Canon's standard operations that clients use, and CHDK's
+    /// 0x9999 handler following core/ptp.c (PROTOCOL.md §2 and §8.1). Transport-independent: a link
+    /// feeds it commands and carries its data phases.
+    /// </summary>
+    public sealed class PtpResponder
+    {
+        private readonly VirtualCamera _camera;
+        private readonly object _sync = new object();
+        private byte[] _tempData;
+
+        public PtpResponder(VirtualCamera camera)
+        {
+            _camera = camera ?? throw new ArgumentNullException(nameof(camera));
+        }
+
+        public VirtualCamera Camera => _camera;
+
+        public bool SessionOpen { get; private set; }
+
+        public uint SessionId { get; private set; }
+
+        /// <summary>Whether a host-to-camera data phase follows this command (decided from the opcode and
+        /// CHDK sub-command, never from the link).</summary>
+        public static bool HasDataOut(PtpCommand c)
+        {
+            if (c.Code != PtpOperation.Chdk) return false;
+            switch ((ChdkCommand)c.Parameter(0))
+            {
+                case ChdkCommand.SetMemory:
+                case ChdkCommand.CallFunction:
+                case ChdkCommand.UploadFile:
+                case ChdkCommand.ExecuteScript:
+                case ChdkCommand.WriteScriptMsg:
+                    return true;
+                case ChdkCommand.TempData:
+                    uint f = c.Parameter(1);
+                    return (f & ChdkConstants.TempDataDownload) == 0 && (f & ChdkConstants.TempDataClear) == 0;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Resets the device as class request 0x66 does: the session closes.</summary>
+        public void DeviceReset()
+        {
+            lock (_sync) { SessionOpen = false; SessionId = 0; }
+        }
+
+        /// <summary>Handles one command; data phases go through <paramref name="link"/>. Never throws for
+        /// protocol-level failures: they become response codes as on the camera.</summary>
+        public PtpResponse Handle(PtpCommand c, IResponderLink link)
+        {
+            lock (_sync)
+            {
+                if (c.Code == PtpOperation.OpenSession)
+                {
+                    if (SessionOpen) return Respond(c, PtpResponseCode.SessionAlreadyOpen, SessionId);
+                    if (c.Parameter(0) == 0) return Respond(c, PtpResponseCode.InvalidParameter);
+                    SessionOpen = true;
+                    SessionId = c.Parameter(0);
+                    return Respond(c, PtpResponseCode.OK);
+                }
+                if (c.Code == PtpOperation.GetDeviceInfo)
+                {
+                    link.SendData(c, BuildDeviceInfo().ToBytes());
+                    return Respond(c, PtpResponseCode.OK);
+                }
+                if (!SessionOpen)
+                {
+                    if (HasDataOut(c)) link.ReceiveData(c);
+                    return Respond(c, IsKnown(c.Code) ? PtpResponseCode.SessionNotOpen : PtpResponseCode.OperationNotSupported);
+                }
+                switch (c.Code)
+                {
+                    case PtpOperation.CloseSession:
+                        SessionOpen = false;
+                        return Respond(c, PtpResponseCode.OK);
+                    case PtpOperation.Chdk:
+                        return HandleChdk(c, link);
+                    default:
+                        return Respond(c, PtpResponseCode.OperationNotSupported);
+                }
+            }
+        }
+
+        private static bool IsKnown(ushort code) =>
+            code == PtpOperation.CloseSession || code == PtpOperation.Chdk;
+
+        public DeviceInfo BuildDeviceInfo()
+        {
+            var o = _camera.Options;
+            return new DeviceInfo
+            {
+                StandardVersion = 100,
+                VendorExtensionId = 6,
+                VendorExtensionVersion = 100,
+                VendorExtensionDescription = "microsoft.com: 1.0",
+                FunctionalMode = 0,
+                OperationsSupported = new ushort[]
+                {
+                    0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007, 0x1008, 0x1009, 0x100A, 0x100B,
+                    0x100C, 0x100D, 0x1014, 0x1015, 0x1016, 0x101B, PtpOperation.Chdk,
+                },
+                EventsSupported = new ushort[] { 0x4001, 0x4002, 0x4003, 0x4004, 0x4005, 0x4006, 0x4008, 0x4009, 0x400A, 0x400D },
+                DevicePropertiesSupported = new ushort[] { 0x5001, 0x5003, 0xD402, 0xD406, 0xD407 },
+                CaptureFormats = new ushort[] { 0x3801 },
+                ImageFormats = new ushort[] { 0x3801, 0x3001, 0x3000, 0x300D },
+                Manufacturer = o.Manufacturer,
+                Model = o.Model,
+                DeviceVersion = o.DeviceVersion,
+                SerialNumber = o.SerialNumber,
+            };
+        }
+
+        private static PtpResponse Respond(PtpCommand c, PtpResponseCode code, params uint[] p) =>
+            new PtpResponse(code, c.TransactionId, p);
+
+        private PtpResponse HandleChdk(PtpCommand c, IResponderLink link)
+        {
+            var o = _camera.Options;
+            switch ((ChdkCommand)c.Parameter(0))
+            {
+                case ChdkCommand.Version:
+                    return Respond(c, PtpResponseCode.OK, (uint)o.ProtocolMajor, (uint)o.ProtocolMinor);
+                case ChdkCommand.GetMemory: return GetMemory(c, link);
+                case ChdkCommand.SetMemory: return SetMemory(c, link);
+                case ChdkCommand.CallFunction: return CallFunction(c, link);
+                case ChdkCommand.TempData: return TempData(c, link);
+                case ChdkCommand.UploadFile: return UploadFile(c, link);
+                case ChdkCommand.DownloadFile: return DownloadFile(c, link);
+                case ChdkCommand.ExecuteScript: return ExecuteScript(c, link);
+                case ChdkCommand.ScriptStatus:
+                    {
+                        uint s = (_camera.Scripts.IsRunning ? (uint)ScriptStatus.Running : 0)
+                               | (_camera.CameraToHost.IsEmpty ? 0 : (uint)ScriptStatus.MessagesQueued);
+                        return Respond(c, PtpResponseCode.OK, s);
+                    }
+                case ChdkCommand.ScriptSupport:
+                    return Respond(c, PtpResponseCode.OK, 1u);
+                case ChdkCommand.ReadScriptMsg: return ReadScriptMsg(c, link);
+                case ChdkCommand.WriteScriptMsg: return WriteScriptMsg(c, link);
+                case ChdkCommand.GetDisplayData:
+                    if (!Supports(3)) return Respond(c, PtpResponseCode.ParameterNotSupported);
+                    return GetDisplayData(c, link);
+                case ChdkCommand.RemoteCaptureIsReady:
+                    if (!Supports(5)) return Respond(c, PtpResponseCode.ParameterNotSupported);
+                    return Respond(c, PtpResponseCode.OK, ChdkConstants.CaptureNotSet, 0u);
+                case ChdkCommand.RemoteCaptureGetData:
+                    if (!Supports(5)) return Respond(c, PtpResponseCode.ParameterNotSupported);
+                    link.SendData(c, new byte[1]);
+                    return Respond(c, PtpResponseCode.GeneralError, 0u, 0u, 0u);
+                default:
+                    return Respond(c, PtpResponseCode.ParameterNotSupported);
+            }
+        }
+
+        private string ResolveCardPath(string cameraPath)
+        {
+            // Interim: A/ paths under the card root; replaced by the virtual card's resolver.
+            cameraPath = cameraPath.Replace('\\', '/');
+            if (!cameraPath.StartsWith("A/", StringComparison.OrdinalIgnoreCase)) return null;
+            var parts = cameraPath.Substring(2).Split('/');
+            foreach (var part in parts) if (part.Length == 0 || part == "." || part == "..") return null;
+            return Path.Combine(_camera.CardRoot, Path.Combine(parts));
+        }
+
+        private bool Supports(int minor) => _camera.Options.ProtocolMajor == 2 && _camera.Options.ProtocolMinor >= minor;
+
+        private PtpResponse GetMemory(PtpCommand c, IResponderLink link)
+        {
+            uint address = c.Parameter(1);
+            int size = (int)c.Parameter(2);
+            uint mode = c.Parameter(3);
+            // No data phase on these errors: that is what CHDK does (§2.4, §8.1 item 7).
+            if (size < 1) return Respond(c, PtpResponseCode.GeneralError);
+            if (Supports(8)) { if (mode > 1) return Respond(c, PtpResponseCode.GeneralError); }
+            else if (address == 0) return Respond(c, PtpResponseCode.GeneralError);
+            if (size > 64 * 1024 * 1024) return Respond(c, PtpResponseCode.GeneralError); // no heap for that
+            var data = new byte[size];
+            _camera.Memory.Read(address, data);
+            link.SendData(c, data);
+            return Respond(c, PtpResponseCode.OK);
+        }
+
+        private PtpResponse SetMemory(PtpCommand c, IResponderLink link)
+        {
+            uint address = c.Parameter(1);
+            int size = (int)c.Parameter(2);
+            var data = link.ReceiveData(c);
+            if (address == 0 || size < 1) return Respond(c, PtpResponseCode.GeneralError);
+            _camera.Memory.Write(address, data.AsSpan(0, Math.Min(size, data.Length)));
+            return Respond(c, PtpResponseCode.OK);
+        }
+
+        private PtpResponse CallFunction(PtpCommand c, IResponderLink link)
+        {
+            var data = link.ReceiveData(c);
+            if (data.Length == 0 || data.Length % 4 != 0) return Respond(c, PtpResponseCode.GeneralError);
+            if (!Supports(5) && data.Length > 40) return Respond(c, PtpResponseCode.GeneralError);
+            uint ptr = BitConverter.ToUInt32(data, 0);
+            var args = new uint[data.Length / 4 - 1];
+            for (int i = 0; i < args.Length; i++) args[i] = BitConverter.ToUInt32(data, 4 + 4 * i);
+            // A simulated camera cannot run ARM code: only registered functions answer.
+            if (!_camera.Functions.TryGetValue(ptr, out var f)) return Respond(c, PtpResponseCode.GeneralError);
+            uint result;
+            try { result = f(args); }
+            catch (Exception) { return Respond(c, PtpResponseCode.GeneralError); }
+            return Respond(c, PtpResponseCode.OK, result);
+        }
+
+        private PtpResponse TempData(PtpCommand c, IResponderLink link)
+        {
+            uint flags = c.Parameter(1);
+            if ((flags & ChdkConstants.TempDataDownload) != 0)
+            {
+                if (_tempData == null) return Respond(c, PtpResponseCode.GeneralError); // no data phase
+                link.SendData(c, _tempData);
+                if ((flags & ChdkConstants.TempDataClear) != 0) _tempData = null;
+                return Respond(c, PtpResponseCode.OK);
+            }
+            if ((flags & ChdkConstants.TempDataClear) != 0)
+            {
+                _tempData = null;
+                return Respond(c, PtpResponseCode.OK);
+            }
+            _tempData = link.ReceiveData(c);
+            return Respond(c, PtpResponseCode.OK);
+        }
+
+        private PtpResponse UploadFile(PtpCommand c, IResponderLink link)
+        {
+            var data = link.ReceiveData(c);
+            if (data.Length < 4) return Respond(c, PtpResponseCode.GeneralError);
+            uint nameLength = BitConverter.ToUInt32(data, 0);
+            if (nameLength == 0 || nameLength > data.Length - 4 || nameLength > 2040) return Respond(c, PtpResponseCode.GeneralError);
+            var name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
+            int nul = name.IndexOf('\0');
+            if (nul >= 0) name = name.Substring(0, nul); // camlib sends the terminator in name_len
+            var host = ResolveCardPath(name);
+            if (host == null) return Respond(c, PtpResponseCode.GeneralError);
+            try
+            {
+                using (var fs = new FileStream(host, FileMode.Create, FileAccess.Write, FileShare.Read))
+                    fs.Write(data, 4 + (int)nameLength, data.Length - 4 - (int)nameLength);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return Respond(c, PtpResponseCode.GeneralError);
+            }
+            return Respond(c, PtpResponseCode.OK);
+        }
+
+        private PtpResponse DownloadFile(PtpCommand c, IResponderLink link)
+        {
+            var stored = _tempData;
+            _tempData = null; // consumed before opening, as core/ptp.c does
+            string host = stored == null ? null : ResolveCardPath(Encoding.UTF8.GetString(stored));
+            if (host == null || !File.Exists(host))
+            {
+                link.SendData(c, new byte[1]);
+                return Respond(c, PtpResponseCode.GeneralError);
+            }
+            try
+            {
+                using (var fs = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                {
+                    long length = fs.Length;
+                    if (length == 0)
+                    {
+                        // CHDK's send loop never runs for an empty file: no valid data phase (§2.4).
+                        link.SendData(c, new byte[1]);
+                        return Respond(c, PtpResponseCode.GeneralError);
+                    }
+                    link.SendData(c, fs, length);
+                    return Respond(c, PtpResponseCode.OK, (uint)length);
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                link.SendData(c, new byte[1]);
+                return Respond(c, PtpResponseCode.GeneralError);
+            }
+        }
+
+        private PtpResponse ExecuteScript(PtpCommand c, IResponderLink link)
+        {
+            uint p2 = c.Parameter(1);
+            var data = link.ReceiveData(c);
+            uint oldId = _camera.ScriptRunId;
+            if ((p2 & ChdkConstants.ScriptLanguageMask) != ChdkConstants.ScriptLanguageLua)
+                return Respond(c, PtpResponseCode.ParameterNotSupported, oldId, 0u);
+            var flags = Supports(6) ? (ExecuteScriptFlags)(p2 & ~ChdkConstants.ScriptLanguageMask) : ExecuteScriptFlags.None;
+
+            int end = Array.IndexOf(data, (byte)0);
+            var code = Protocol.Chdk.Scripting.LuaText.Decode(data.AsSpan(0, end < 0 ? data.Length : end));
+
+            if (_camera.Scripts.IsRunning)
+            {
+                if ((flags & ExecuteScriptFlags.NoKill) != 0)
+                    return Respond(c, PtpResponseCode.OK, oldId, ChdkConstants.ScriptErrorScriptRunning);
+                _camera.Scripts.Kill();
+            }
+            if ((flags & ExecuteScriptFlags.FlushCameraMessages) != 0) _camera.CameraToHost.Clear();
+            if ((flags & ExecuteScriptFlags.FlushHostMessages) != 0) _camera.HostToCamera.Clear();
+
+            uint id = _camera.NextScriptRunId();
+            string error = _camera.Scripts.Start(code, id);
+            if (error != null)
+            {
+                _camera.CameraToHost.TryEnqueue(new ScriptMessage(ScriptMessageType.Error, (uint)ScriptErrorType.Compile, id, Protocol.Chdk.Scripting.LuaText.Encode(error)));
+                return Respond(c, PtpResponseCode.OK, id, (uint)ScriptErrorType.Compile);
+            }
+            return Respond(c, PtpResponseCode.OK, id, 0u);
+        }
+
+        private PtpResponse ReadScriptMsg(PtpCommand c, IResponderLink link)
+        {
+            var m = _camera.CameraToHost.TryDequeue();
+            if (m == null)
+            {
+                link.SendData(c, new byte[1]);
+                return Respond(c, PtpResponseCode.OK, 0u, 0u, 0u, 0u);
+            }
+            link.SendData(c, m.Data.Length == 0 ? new byte[1] : m.Data);
+            return Respond(c, PtpResponseCode.OK, (uint)m.Type, m.Subtype, m.ScriptId, (uint)m.Data.Length);
+        }
+
+        private PtpResponse WriteScriptMsg(PtpCommand c, IResponderLink link)
+        {
+            uint target = c.Parameter(1);
+            var data = link.ReceiveData(c);
+            WriteScriptMessageStatus status;
+            if (!_camera.Scripts.IsRunning) status = WriteScriptMessageStatus.NotRunning;
+            else if (target != 0 && target != _camera.ScriptRunId) status = WriteScriptMessageStatus.BadId;
+            else if (!_camera.HostToCamera.TryEnqueue(new ScriptMessage(ScriptMessageType.User, (uint)ScriptDataType.String, target, data)))
+                status = WriteScriptMessageStatus.QueueFull;
+            else status = WriteScriptMessageStatus.Ok;
+            return Respond(c, PtpResponseCode.OK, (uint)status);
+        }
+
+        private PtpResponse GetDisplayData(PtpCommand c, IResponderLink link)
+        {
+            // Header and descriptors only for now (the live-view issue adds frames): LV 2.2, pre-Digic 6 layout,
+            // no data blocks available.
+            var w = new PtpWriter();
+            w.UInt32(2).UInt32(2).UInt32(0).UInt32(0).UInt32(0).UInt32(32).UInt32(68).UInt32(0);
+            for (int i = 0; i < 2; i++)
+            {
+                w.UInt32(i == 0 ? 0u : 1u).UInt32(0).UInt32(720).UInt32(720).UInt32(240).UInt32(0).UInt32(0).UInt32(0).UInt32(0);
+            }
+            var payload = w.ToArray();
+            link.SendData(c, payload);
+            return Respond(c, PtpResponseCode.OK, (uint)payload.Length);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using ChdkPtp.Internal;
+using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.Scripting;
+using ChdkPtp.Protocol.Ptp;
+using ChdkPtp.Simulator;
+
+namespace ChdkPtp.Commands
+{
+    /// <summary>Connect-ChdkCamera: opens a session with a CHDK camera and makes it the default.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "ChdkCamera", DefaultParameterSetName = SimulatorSet)]
+    [OutputType(typeof(ChdkSession))]
+    public sealed class ConnectChdkCameraCommand : ChdkCmdlet
+    {
+        private const string SimulatorSet = "Simulator";
+
+        /// <summary>Connect to a virtual CHDK camera inside this process.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SimulatorSet)]
+        public SwitchParameter Simulator { get; set; }
+
+        /// <summary>Folder holding the virtual camera's SD card (created if missing). Default: a new temporary folder, deleted on disconnect.</summary>
+        [Parameter(ParameterSetName = SimulatorSet)]
+        [ValidateNotNullOrEmpty]
+        public string SimulatorRoot { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string root = null;
+            if (SimulatorRoot != null)
+            {
+                root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SimulatorRoot);
+                var existing = SessionRegistry.FindByDevice("sim:" + Path.GetFullPath(root));
+                if (existing != null)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new InvalidOperationException($"A simulator with the SD card folder '{root}' is already connected as session {existing.Id}. Use that session, or disconnect it first."),
+                        "ChdkAlreadyConnected", ErrorCategory.ResourceExists, existing));
+                }
+            }
+
+            InProcessSimulator sim = null;
+            ChdkClient client = null;
+            try
+            {
+                sim = new InProcessSimulator(new SimulatorOptions { Root = root });
+                client = ChdkClient.Connect(sim.CreateTransport(), Stopping);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                client?.Dispose();
+                sim?.Dispose();
+                ThrowIfStopping();
+                ThrowChdkError(ex, SimulatorRoot);
+                return;
+            }
+
+            var key = "sim:" + Path.GetFullPath(sim.Camera.CardRoot);
+            var session = new ChdkSession(SessionRegistry.NextId(), client, "Simulator", key, sim);
+            ReadBuildInfo(session);
+            SessionRegistry.Add(session);
+            WriteObject(session);
+        }
+
+        /// <summary>Reads get_buildinfo() for the session's version fields; a running script is left alone.</summary>
+        private void ReadBuildInfo(ChdkSession session)
+        {
+            try
+            {
+                var result = ScriptRunner.Run(session.Client, "local b = get_buildinfo() return b.build_number, b.build_revision, b.platform, b.platsub",
+                    Array.Empty<object>(), new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, Stopping);
+                if (result.Returns.Count >= 4)
+                {
+                    session.BuildVersion = $"{result.Returns[0]}-{result.Returns[1]}";
+                    session.Platform = $"{result.Returns[2]} {result.Returns[3]}";
+                }
+                session.LastScriptId = result.ScriptId;
+            }
+            catch (PtpException ex)
+            {
+                WriteVerbose($"Could not read the CHDK build information: {ex.Message}");
+            }
+        }
+    }
+}

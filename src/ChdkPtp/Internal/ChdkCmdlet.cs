@@ -1,0 +1,94 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.Scripting;
+using ChdkPtp.Protocol.Ptp;
+
+namespace ChdkPtp.Internal
+{
+    /// <summary>
+    /// Base of every ChdkPtp cmdlet: cancellation tied to Ctrl+C (StopProcessing), and one place that
+    /// turns the library's exceptions into ErrorRecords with stable ids and categories.
+    /// </summary>
+    public abstract class ChdkCmdlet : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+        protected CancellationToken Stopping => _stop.Token;
+
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Writes a non-terminating error for <paramref name="ex"/>.</summary>
+        protected void WriteChdkError(Exception ex, object target) => WriteError(ErrorFor(ex, target));
+
+        /// <summary>Stops the command with the error record for <paramref name="ex"/>.</summary>
+        protected void ThrowChdkError(Exception ex, object target) => ThrowTerminatingError(ErrorFor(ex, target));
+
+        /// <summary>If the failure was a stop, throw PipelineStoppedException; otherwise nothing.</summary>
+        protected void ThrowIfStopping()
+        {
+            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+        }
+
+        /// <summary>The stable error id, category and message for a library exception.</summary>
+        public static ErrorRecord ErrorFor(Exception ex, object target)
+        {
+            string id;
+            ErrorCategory category;
+            switch (ex)
+            {
+                case ChdkSessionClosedException _: id = "ChdkSessionClosed"; category = ErrorCategory.ConnectionError; break;
+                case ChdkNotDetectedException _: id = "ChdkNotDetected"; category = ErrorCategory.DeviceError; break;
+                case ChdkVersionException _: id = "ChdkVersionTooOld"; category = ErrorCategory.NotImplemented; break;
+                case ChdkScriptRunningException _: id = "ChdkScriptRunning"; category = ErrorCategory.ResourceBusy; break;
+                case ChdkScriptException s:
+                    id = s.Kind == ScriptErrorType.Compile ? "ChdkLuaCompileError" : "ChdkLuaRuntimeError";
+                    category = s.Kind == ScriptErrorType.Compile ? ErrorCategory.ParserError : ErrorCategory.InvalidResult;
+                    break;
+                case ChdkTimeoutException _: id = "ChdkTimeout"; category = ErrorCategory.OperationTimeout; break;
+                case PtpTimeoutException _: id = "ChdkTimeout"; category = ErrorCategory.OperationTimeout; break;
+                case ChdkMessageException m:
+                    category = m.Status == WriteScriptMessageStatus.QueueFull ? ErrorCategory.LimitsExceeded : ErrorCategory.InvalidOperation;
+                    id = m.Status == WriteScriptMessageStatus.NotRunning ? "ChdkScriptNotRunning"
+                       : m.Status == WriteScriptMessageStatus.QueueFull ? "ChdkMessageQueueFull"
+                       : m.Status == WriteScriptMessageStatus.BadId ? "ChdkBadScriptId" : "ChdkMessageRefused";
+                    break;
+                case LuaSerializationException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
+                case PtpResponseException _: id = "ChdkCameraError"; category = ErrorCategory.DeviceError; break;
+                case PtpProtocolException _: id = "ChdkProtocolError"; category = ErrorCategory.ProtocolError; break;
+                case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
+                case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
+                case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
+                case System.IO.FileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
+                case System.IO.IOException _: id = "ChdkIOError"; category = ErrorCategory.WriteError; break;
+                default: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
+            }
+            return new ErrorRecord(ex, id, category, target);
+        }
+    }
+
+    /// <summary>Base of cmdlets that talk to a camera: -Session, falling back to the default session.</summary>
+    public abstract class ChdkSessionCmdlet : ChdkCmdlet
+    {
+        /// <summary>The session to use; default: the session most recently connected.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public ChdkSession Session { get; set; }
+
+        /// <summary>The session this record works on, or a terminating ChdkNoSession error.</summary>
+        protected ChdkSession ResolveSession()
+        {
+            var s = Session ?? SessionRegistry.Default;
+            if (s == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("No CHDK camera is connected. Run Connect-ChdkCamera first (Connect-ChdkCamera -Simulator gives a virtual camera)."),
+                    "ChdkNoSession", ErrorCategory.ConnectionError, null));
+            }
+            if (!s.IsConnected)
+                ThrowTerminatingError(ErrorFor(new ChdkSessionClosedException(s), s));
+            return s;
+        }
+    }
+}
