@@ -98,9 +98,11 @@ namespace ChdkPtp.Protocol.Chdk.Scripting
         {
             var text = LuaText.Decode(m.Data);
             var info = ChdkScriptComposer.ParseError(text, m.ErrorType);
-            string where = info.Line.HasValue ? $" at line {info.Line}" : string.Empty;
-            string kind = info.Kind == ScriptErrorType.Compile ? "Lua compile error" : "Lua runtime error";
-            return new ChdkScriptException($"{kind}{where}: {info.Message}", info.Kind, info.Line, info.Message, scriptId);
+            var kind = info.Kind == LuaErrorKind.Compile ? ScriptErrorType.Compile : ScriptErrorType.Runtime;
+            int? line = info.LineIsInComposedScript ? null : info.Line;
+            string where = line.HasValue ? $" at line {line}" : string.Empty;
+            string label = kind == ScriptErrorType.Compile ? "Lua compile error" : "Lua runtime error";
+            return new ChdkScriptException($"{label}{where}: {info.Message}", kind, line, info.Message, scriptId);
         }
 
         /// <summary>Runs a script to its end and returns its values (chdkptp's luar).</summary>
