@@ -44,6 +44,14 @@ namespace ChdkPtp.Protocol.Tests.Scripting
         }
 
         [Fact]
+        public void Composed_script_is_printable_ascii_whatever_the_code_and_arguments()
+        {
+            string s = ChdkScriptComposer.Compose("return '\0\u00E9\r\n\U0001F4F7\u007F'", new object[] { "\0\u00FF", new byte[] { 0, 10, 13, 255 } });
+            Assert.All(s, c => Assert.True(c == '\n' || (c >= ' ' && c <= '~'), "character " + (int)c));
+            Assert.Equal(CameraLibrary.LineCount + 1, s.Split('\n').Length);   // code line breaks are escaped
+        }
+
+        [Fact]
         public void Argument_errors_name_the_argument()
         {
             var ex = Assert.Throws<LuaSerializationException>(() =>

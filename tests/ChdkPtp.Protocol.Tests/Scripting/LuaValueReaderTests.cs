@@ -413,6 +413,14 @@ namespace ChdkPtp.Protocol.Tests.Scripting
         }
 
         [Fact]
+        public void Keys_whose_bytes_differ_but_decode_to_the_same_text_are_reported()
+        {
+            // "\195\169" is UTF-8 for é and "\233" is Latin-1 é: distinct Lua keys, same .NET string.
+            var ex = Bad("{[\"\\195\\169\"]=1,[\"\\233\"]=2}");
+            Assert.Contains("decode to the same text", ex.Message);
+        }
+
+        [Fact]
         public void Duplicate_keys_are_found_in_large_tables()
         {
             var sb = new StringBuilder("{");
