@@ -284,17 +284,20 @@ namespace ChdkPtp.Protocol.Chdk.Scripting
                 _sb.Append('{');
                 bool first = true;
                 var seen = new HashSet<object>();
-                foreach (DictionaryEntry entry in dict)
+                IDictionaryEnumerator entries = dict.GetEnumerator();
+                while (entries.MoveNext())
                 {
-                    if (entry.Value == null)
+                    object key = entries.Key;
+                    object value = entries.Value;
+                    if (value == null)
                         continue;
-                    _path.Add(new KeyStep(entry.Key));
+                    _path.Add(new KeyStep(key));
                     if (!first) _sb.Append(',');
                     first = false;
                     _sb.Append('[');
-                    WriteKey(entry.Key, seen);
+                    WriteKey(key, seen);
                     _sb.Append("]=");
-                    WriteValue(entry.Value, depth + 1);
+                    WriteValue(value, depth + 1);
                     _path.RemoveAt(_path.Count - 1);
                 }
                 _sb.Append('}');

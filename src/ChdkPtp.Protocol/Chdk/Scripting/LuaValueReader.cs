@@ -200,7 +200,7 @@ namespace ChdkPtp.Protocol.Chdk.Scripting
                                 throw Error("unexpected reserved word '" + name + "'", fieldStart);
                             SkipWhitespace();
                             if (_p >= _s.Length || _s[_p] != (byte)'=')
-                                throw Error("expected '=' after the field name '" + name + "' (variables are not accepted)", _p);
+                                throw Error("unexpected name '" + name + "': a name must be followed by '=' (variables and expressions are not accepted)", fieldStart);
                             _p++;
                             SkipWhitespace();
                             key = name; // names are ASCII
