@@ -14,7 +14,7 @@ namespace ChdkPtp.Simulator.Lua
     /// <item>Every number is a 32-bit signed C <c>int</c>. <c>+ - *</c> and unary minus wrap around
     /// (two's complement, as the ARM code does): <c>0x7FFFFFFF + 1 == -2147483648</c>.</item>
     /// <item><c>/</c> is C integer division, truncating toward zero: <c>7/2 == 3</c>, <c>-7/2 == -3</c>;
-    /// <c>-2147483648 / -1 == -2147483648</c>.</item>
+    /// INT_MIN / -1 wraps to INT_MIN.</item>
     /// <item><c>%</c> is the C remainder (<c>luai_nummod(a,b) = a % b</c>), whose sign follows the dividend:
     /// <c>-7 % 3 == -1</c>, <c>7 % -3 == 1</c> (stock Lua would give 2 and -2).</item>
     /// <item><c>^</c> is <c>luai_ipow</c>: a negative exponent gives 0, exponent 0 gives 1, otherwise
@@ -27,7 +27,8 @@ namespace ChdkPtp.Simulator.Lua
     /// of those two functions could not be located, so this follows the libgcc behaviour:
     /// <c>x/0</c> = 2147483647 (x &gt; 0), -2147483648 (x &lt; 0), 0 (x == 0); <c>x%0 == 0</c>.</item>
     /// <item>Number literals and string coercion follow <c>luaO_str2d</c> (see <see cref="ChdkNumber"/>): decimal
-    /// values beyond the int range saturate (<c>3000000000 == 2147483647</c>), hex is taken modulo 2^32
+    /// values beyond the int range saturate (<c>3000000000 == 2147483647</c>; so the source text
+    /// <c>-2147483648</c> is -2147483647: the minus applies to the saturated literal), hex is taken modulo 2^32
     /// (<c>0xFFFFFFFF == -1</c>), and anything with a '.', an exponent or stray letters is a
     /// "malformed number" (<c>1.5</c>, <c>1e3</c>, <c>1..2</c> do not compile). Lua 5.1's lexer reads a numeral as
     /// digits and dots, an optional exponent with sign, then any letters, digits and underscores.</item>
@@ -38,7 +39,11 @@ namespace ChdkPtp.Simulator.Lua
     /// their int32 value in decimal (negative ones parenthesised). Numeric-for values that are not literals go
     /// through <c>__chdk_fornum</c> (5.1 accepts numeric strings there). Everything else keeps its tokens; comments
     /// are dropped. Every token stays on its source line, so run-time errors report 5.1's line numbers. The
-    /// helpers used by a chunk are bound to locals at the start of line 1.</para>
+    /// helpers used by a chunk are bound to locals at the start of line 1
+    /// (<c>local __chdk_add=("").__chdk_add;</c>): the prelude also stores them in the string library table, so
+    /// this does not depend on the chunk's <c>_ENV</c> (5.1 code may run chunks under <c>setfenv(f, {})</c>).
+    /// A returned helper call is parenthesised so it is not a tail call (the helper reports errors one level
+    /// up, at the caller's line).</para>
     /// <para>Other 5.1/5.4 differences handled: unknown string escapes (<c>"\q"</c> is <c>"q"</c> in 5.1, an error
     /// in 5.4; <c>\x</c>, <c>\z</c>, <c>\u</c> are plain letters in 5.1) lose their backslash; the name
     /// <c>goto</c> (a 5.4 keyword) becomes <c>__chdk_goto_</c> as a variable and stays the string key "goto" as a
@@ -58,9 +63,10 @@ namespace ChdkPtp.Simulator.Lua
         /// Lua 5.4 code that defines the helper functions translated code calls. Run once per Lua state, before
         /// any translated chunk. Defines the globals <c>__chdk_add</c>, <c>__chdk_sub</c>, <c>__chdk_mul</c>,
         /// <c>__chdk_div</c>, <c>__chdk_mod</c>, <c>__chdk_pow</c>, <c>__chdk_unm</c>, <c>__chdk_fornum</c>,
-        /// <c>__chdk_callmethod</c>, and for library shims <c>__chdk_str2number(s)</c> (CHDK's string-to-number
-        /// conversion: an int32 or nil) and <c>__chdk_toint32(v)</c> (numbers and numeric strings to int32,
-        /// floats truncated and saturated, anything else nil).
+        /// <c>__chdk_callmethod</c> (also stored under the same names in the <c>string</c> library table, where
+        /// translated chunks fetch them), and for library shims <c>__chdk_str2number(s)</c> (CHDK's
+        /// string-to-number conversion: an int32 or nil) and <c>__chdk_toint32(v)</c> (numbers and numeric strings
+        /// to int32, floats truncated and saturated, anything else nil).
         /// </summary>
         public const string RuntimePrelude = LuaPrelude.Text;
 

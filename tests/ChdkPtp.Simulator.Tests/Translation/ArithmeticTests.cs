@@ -189,6 +189,18 @@ return t + '7', '7' + t, -t");
         }
 
         [Fact]
+        public void Helpers_do_not_depend_on_the_chunk_environment()
+        {
+            // 5.1 scripts may run code under setfenv(f, {}); the translated chunk must still find its helpers.
+            string translated = ChdkPtp.Simulator.Lua.Lua51Translator.Translate(
+                "local x = 5\nlocal f = function(n) return n ^ 2 end\nfor i = '1', 2 do x = x + i end\nreturn x * 2 + -x, 7 / 2 % 2, f(3)");
+            Assert.Contains("(\"\").__chdk_mul", translated);
+            object[] r = _lua.RunRaw("local f = assert(load([==[" + translated + "]==], '=', 't', {}))\nreturn f()", "=", out string err);
+            Assert.Null(err);
+            Assert.Equal(new object[] { 8L, 1L, 9L }, r);
+        }
+
+        [Fact]
         public void Random_int32_operations_match_a_csharp_reference()
         {
             var rnd = new Random(12345);

@@ -191,13 +191,23 @@ namespace ChdkPtp.Simulator.Lua.Translation
             bool lineStart = true;
             if (_used != Helper.None)
             {
-                // Helpers become locals of the chunk: faster than globals and immune to environment changes
-                // (setfenv emulation) of the translated functions.
-                var names = new List<string>();
+                // Helpers become locals of the chunk, fetched through the string metatable (the prelude also stores
+                // them in the string library table): faster than globals, and independent of the chunk's _ENV, so
+                // setfenv-style environment changes made before the chunk runs cannot hide them.
+                var sbNames = new StringBuilder();
+                var sbValues = new StringBuilder();
                 foreach (var (flag, name) in HelperNames)
-                    if ((_used & flag) != 0) names.Add(name);
-                string list = string.Join(",", names);
-                sb.Append("local ").Append(list).Append('=').Append(list).Append(';');
+                {
+                    if ((_used & flag) == 0) continue;
+                    if (sbNames.Length > 0)
+                    {
+                        sbNames.Append(',');
+                        sbValues.Append(',');
+                    }
+                    sbNames.Append(name);
+                    sbValues.Append("(\"\").").Append(name);
+                }
+                sb.Append("local ").Append(sbNames).Append('=').Append(sbValues).Append(';');
                 lineStart = false;
             }
             int line = 1;

@@ -205,6 +205,12 @@ do
 
   __chdk_str2number = str2number
   __chdk_toint32 = tonum
+
+  -- Translated chunks fetch the helpers as ("").__chdk_xxx, which does not depend on their _ENV.
+  for _, name in ipairs({ '__chdk_add', '__chdk_sub', '__chdk_mul', '__chdk_div', '__chdk_mod', '__chdk_pow',
+                          '__chdk_unm', '__chdk_fornum', '__chdk_callmethod' }) do
+    string[name] = _G[name]
+  end
 end
 ";
     }
