@@ -441,11 +441,16 @@ namespace ChdkPtp.HelpGen
                 }
                 var set = new SyntaxSetHelp { Name = name, IsDefault = isDefault, Line = sub.Line };
                 var code = new List<string>();
+                int codeLine = sub.Line;
                 foreach (var block in sub.Blocks)
                 {
                     var fenced = block as FencedCodeBlock;
                     if (fenced != null)
                     {
+                        if (code.Count == 0)
+                        {
+                            codeLine = fenced.Line + 2;
+                        }
                         code.Add(CodeText(fenced));
                     }
                     else if (!IsComment(ctx, block))
@@ -463,7 +468,7 @@ namespace ChdkPtp.HelpGen
                     string first = set.Text.TrimStart().Split(new[] { ' ', '\n', '\t' }, 2)[0];
                     if (!string.Equals(first, cmd.Name, StringComparison.OrdinalIgnoreCase))
                     {
-                        ctx.Error(sub.Line + 1, "the syntax block for '" + name + "' must start with the cmdlet name '" + cmd.Name + "'");
+                        ctx.Error(codeLine, "the syntax block for '" + name + "' must start with the cmdlet name '" + cmd.Name + "'");
                     }
                 }
                 cmd.SyntaxSets.Add(set);
@@ -1131,9 +1136,16 @@ namespace ChdkPtp.HelpGen
                 }
                 catch (YamlException ex)
                 {
-                    int line = firstLine + (int)ex.Start.Line - 1;
+                    int line = firstLine + Math.Max(0, (int)ex.Start.Line - 1);
                     string msg = ex.InnerException != null ? ex.InnerException.Message : ex.Message;
                     ctx.Error(line, "invalid YAML in " + what + ": " + msg);
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    // YamlDotNet throws this (not a YamlException) for some truncated input, such as
+                    // an unclosed '[' at the end of the block; it gives no position.
+                    ctx.Error(firstLine, "invalid YAML in " + what + ": the text ends inside an unclosed '[', '{' or quote");
                     return null;
                 }
                 if (stream.Documents.Count == 0)
