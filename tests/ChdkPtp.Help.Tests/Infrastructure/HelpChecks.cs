@@ -31,8 +31,9 @@ namespace ChdkPtp.Help.Tests.Infrastructure
                 {
                     return null;
                 }
-                return committedXml + " is out of date with " + docsDir + " (or was edited by hand): rebuild "
-                    + "(dotnet build src/ChdkPtp) to regenerate it, and commit the result. " + FirstDifference(expected, actual);
+                return committedXml + " is out of date with " + docsDir + ": rebuild (dotnet build src/ChdkPtp) to "
+                    + "regenerate it, and commit the result. If it was edited by hand it is newer than the docs and the "
+                    + "build skips it: delete it, then rebuild. " + FirstDifference(expected, actual);
             }
         }
 
