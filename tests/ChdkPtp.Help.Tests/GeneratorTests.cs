@@ -172,6 +172,44 @@ namespace ChdkPtp.Help.Tests
             Assert.Contains("docs folder not found", Assert.Single(docs.Errors).Message);
         }
 
+        /// <summary>Every truncation, and every single-line deletion, of every good page: the reader
+        /// reports problems but never throws, and whatever it accepts can be written.</summary>
+        [Fact]
+        public void Reader_NeverThrows_OnDamagedPages()
+        {
+            int accepted = 0, rejected = 0;
+            foreach (var file in Directory.GetFiles(FixtureModule.GoodDocs, "*-*.md"))
+            {
+                string[] lines = File.ReadAllText(file).Replace("\r\n", "\n").Split('\n');
+                string name = Path.GetFileNameWithoutExtension(file);
+                for (int i = 0; i <= lines.Length; i++)
+                {
+                    foreach (var variant in new[]
+                    {
+                        string.Join("\n", lines.Take(i)),
+                        string.Join("\n", lines.Where((l, k) => k != i)),
+                        string.Join("\n", lines.Select((l, k) => k == i ? l.TrimStart() : l)),
+                    })
+                    {
+                        PageResult result = null;
+                        var ex = Record.Exception(() => result = MarkdownHelpReader.Read(variant, name + ".md", name));
+                        Assert.True(ex == null, "line " + i + " of " + file + ": " + ex);
+                        if (result.Errors.Count == 0 && result.Command != null)
+                        {
+                            accepted++;
+                            Assert.NotEmpty(MamlWriter.ToBytes(new[] { result.Command }));
+                        }
+                        else
+                        {
+                            rejected++;
+                            Assert.All(result.Errors, e => Assert.InRange(e.Line, 0, lines.Length + 1));
+                        }
+                    }
+                }
+            }
+            Assert.True(accepted > 0 && rejected > 0, accepted + " accepted, " + rejected + " rejected");
+        }
+
         // ------------------------------------------------------------ writing
 
         [Fact]

@@ -8,6 +8,9 @@ namespace ChdkPtp.HelpGen
     /// <summary>Every page of a docs folder, read and cross-checked.</summary>
     public sealed class HelpDocSet
     {
+        /// <summary>The folder the pages were read from, as given.</summary>
+        public string Folder { get; private set; }
+
         public List<PageResult> Pages { get; } = new List<PageResult>();
 
         /// <summary>The cmdlet pages, ordered by file name (ordinal).</summary>
@@ -24,7 +27,7 @@ namespace ChdkPtp.HelpGen
         /// <param name="helpFileName">When not null, every page's 'external help file' must be this name.</param>
         public static HelpDocSet Load(string docsFolder, string helpFileName)
         {
-            var set = new HelpDocSet();
+            var set = new HelpDocSet { Folder = docsFolder };
             if (!Directory.Exists(docsFolder))
             {
                 set.Errors.Add(new HelpDiagnostic(docsFolder, 0, "docs folder not found"));

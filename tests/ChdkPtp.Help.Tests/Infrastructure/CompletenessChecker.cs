@@ -18,7 +18,7 @@ namespace ChdkPtp.Help.Tests.Infrastructure
         {
             var problems = new List<string>();
             problems.AddRange(docs.Errors.Select(e => e.ToString()));
-            string docsDir = docs.Pages.Count > 0 ? Path.GetDirectoryName(docs.Pages[0].Path) : "docs";
+            string docsDir = docs.Folder;
 
             var pages = docs.Commands.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
             var names = new HashSet<string>(cmdlets.Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
