@@ -200,34 +200,55 @@ namespace ChdkPtp.Help.Tests.Infrastructure
                     report.Ran.Add(id);
                     using (var temp = new TempFolder("chdkhelp-example"))
                     {
-                        PsRun import;
-                        using (Runspace rs = PsHost.Open(manifest, temp.Path, out import))
+                        string problem = RunOne(manifest, temp.Path, prelude, example.Code, timeout);
+                        if (problem != null)
                         {
-                            if (import.Failed)
-                            {
-                                report.Problems.Add(where + " error: " + id + ": Import-Module failed: " + import.Describe());
-                                continue;
-                            }
-                            if (!string.IsNullOrEmpty(prelude))
-                            {
-                                var pre = PsHost.Invoke(rs, prelude, timeout);
-                                if (pre.Failed)
-                                {
-                                    report.Problems.Add(where + " error: " + id + ": the prelude '" + prelude + "' failed: " + pre.Describe());
-                                    continue;
-                                }
-                            }
-                            var run = PsHost.Invoke(rs, example.Code, timeout);
-                            if (run.Failed)
-                            {
-                                report.Problems.Add(where + " error: " + id + " (" + example.Title + ") failed: " + run.Describe()
-                                    + " (fix the example, or mark it '<!-- no-run: reason -->' if it needs hardware)");
-                            }
+                            report.Problems.Add(where + " error: " + id + " (" + example.Title + ") " + problem);
                         }
                     }
                 }
             }
             return report;
+        }
+
+        /// <returns>Null when the example ran cleanly, else what went wrong.</returns>
+        private static string RunOne(string manifest, string folder, string prelude, string code, TimeSpan timeout)
+        {
+            PsRun import;
+            Runspace rs = PsHost.Open(manifest, folder, out import);
+            bool abandoned = false;
+            try
+            {
+                if (import.Failed)
+                {
+                    return "Import-Module failed: " + import.Describe();
+                }
+                if (!string.IsNullOrEmpty(prelude))
+                {
+                    var pre = PsHost.Invoke(rs, prelude, timeout);
+                    abandoned = pre.Abandoned;
+                    if (pre.Failed)
+                    {
+                        return "the prelude '" + prelude + "' failed: " + pre.Describe();
+                    }
+                }
+                var run = PsHost.Invoke(rs, code, timeout);
+                abandoned = run.Abandoned;
+                if (run.Failed)
+                {
+                    return "failed: " + run.Describe() + " (fix the example, or mark it '<!-- no-run: reason -->' if it cannot run in the test runspace)";
+                }
+                return null;
+            }
+            finally
+            {
+                if (!abandoned)
+                {
+                    // Removing the module lets it release process-wide state (sessions) before the next example.
+                    PsHost.Invoke(rs, "Remove-Module -Name $args[0] -Force -ErrorAction SilentlyContinue", PsHost.DefaultTimeout, Path.GetFileNameWithoutExtension(manifest));
+                    rs.Dispose();
+                }
+            }
         }
     }
 }

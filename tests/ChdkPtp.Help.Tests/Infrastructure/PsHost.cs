@@ -14,6 +14,8 @@ namespace ChdkPtp.Help.Tests.Infrastructure
         /// <summary>A terminating error (parse error, throw, ThrowTerminatingError), or null.</summary>
         public Exception Terminating { get; set; }
         public bool TimedOut { get; set; }
+        /// <summary>Timed out and did not stop within <see cref="PsHost.StopGrace"/>: its runspace must not be disposed.</summary>
+        public bool Abandoned { get; set; }
 
         public bool Failed
         {
@@ -25,7 +27,7 @@ namespace ChdkPtp.Help.Tests.Infrastructure
             var parts = new List<string>();
             if (TimedOut)
             {
-                parts.Add("timed out");
+                parts.Add(Abandoned ? "timed out, and did not stop when asked" : "timed out");
             }
             if (Terminating != null)
             {
@@ -67,42 +69,51 @@ namespace ChdkPtp.Help.Tests.Infrastructure
             return rs;
         }
 
+        /// <summary>How long a timed-out script gets to honour Stop before it is abandoned.</summary>
+        public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
         public static PsRun Invoke(Runspace rs, string script, TimeSpan timeout, params object[] args)
         {
             var run = new PsRun();
-            using (var ps = PowerShell.Create())
+            var ps = PowerShell.Create();
+            ps.Runspace = rs;
+            ps.AddScript(script);
+            foreach (var a in args)
             {
-                ps.Runspace = rs;
-                ps.AddScript(script);
-                foreach (var a in args)
+                ps.AddArgument(a);
+            }
+            var output = new PSDataCollection<PSObject>();
+            try
+            {
+                IAsyncResult async = ps.BeginInvoke<PSObject, PSObject>(null, output);
+                if (!async.AsyncWaitHandle.WaitOne(timeout))
                 {
-                    ps.AddArgument(a);
-                }
-                var output = new PSDataCollection<PSObject>();
-                output.DataAdded += (s, e) => { };
-                try
-                {
-                    IAsyncResult async = ps.BeginInvoke<PSObject, PSObject>(null, output);
-                    if (!async.AsyncWaitHandle.WaitOne(timeout))
+                    run.TimedOut = true;
+                    IAsyncResult stop = ps.BeginStop(null, null);
+                    if (!stop.AsyncWaitHandle.WaitOne(StopGrace))
                     {
-                        run.TimedOut = true;
-                        ps.Stop();
-                    }
-                    else
-                    {
-                        ps.EndInvoke(async);
+                        // It ignores Stop: leave the pipeline (and its runspace) alone rather than hang.
+                        run.Abandoned = true;
                     }
                 }
-                catch (RuntimeException ex)
+                else
                 {
-                    // PipelineStoppedException (a RuntimeException) after a timeout is not a second failure
-                    if (!(run.TimedOut && ex is PipelineStoppedException))
-                    {
-                        run.Terminating = ex;
-                    }
+                    ps.EndInvoke(async);
                 }
-                run.Output.AddRange(output.ReadAll());
-                run.Errors.AddRange(ps.Streams.Error.ReadAll());
+            }
+            catch (RuntimeException ex)
+            {
+                // PipelineStoppedException (a RuntimeException) after a timeout is not a second failure
+                if (!(run.TimedOut && ex is PipelineStoppedException))
+                {
+                    run.Terminating = ex;
+                }
+            }
+            run.Output.AddRange(output.ReadAll());
+            run.Errors.AddRange(ps.Streams.Error.ReadAll());
+            if (!run.Abandoned)
+            {
+                ps.Dispose();
             }
             return run;
         }
