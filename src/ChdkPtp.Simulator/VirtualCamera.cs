@@ -57,6 +57,11 @@ namespace ChdkPtp.Simulator
         /// <summary>Functions that CallFunction may "run", by address. Anything else fails as on a camera.</summary>
         public ConcurrentDictionary<uint, Func<uint[], uint>> Functions { get; } = new ConcurrentDictionary<uint, Func<uint[], uint>>();
 
+        /// <summary>Makes CallFunction on <paramref name="address"/> succeed and return <paramref name="result"/>
+        /// (a stand-in for firmware code, usable from PowerShell where a script block cannot run on the
+        /// simulator's thread).</summary>
+        public void RegisterFunction(uint address, int result) => Functions[address] = _ => unchecked((uint)result);
+
         /// <summary>Milliseconds since the camera started (get_tick_count).</summary>
         public int TickCount => (int)_uptime.ElapsedMilliseconds;
 

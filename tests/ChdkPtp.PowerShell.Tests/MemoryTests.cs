@@ -19,7 +19,8 @@ namespace ChdkPtp.PowerShell.Tests
             Assert.Equal(0x1900u, r.Values[0]);
             Assert.Equal(4, r.Values[1]);
             Assert.Equal(new byte[] { 0x41, 0x42, 0x43, 0x44 }, r.Values.Skip(2).Take(4).Select(Convert.ToByte).ToArray());
-            Assert.Equal("0x00001900  41 42 43 44" + new string(' ', 12 * 3 + 1) + " ABCD", r.Values[6]);
+            // 12 empty byte columns (3 wide), the gap after byte 8, and two spaces before the text column.
+            Assert.Equal("0x00001900  41 42 43 44 " + new string(' ', 12 * 3 + 1) + " ABCD", r.Values[6]);
         }
 
         [Fact]
@@ -47,8 +48,8 @@ namespace ChdkPtp.PowerShell.Tests
             var e = Assert.Single(r.Errors);
             Assert.Equal("ChdkCameraError,ChdkPtp.Commands.InvokeChdkFunctionCommand", e.FullyQualifiedErrorId);
             Assert.Contains("GeneralError", e.Exception.Message);
-            _h.Run("$cam.Simulator.Camera.Functions[[uint32]'0xFF810001'] = [Func[uint32[],uint32]] { param($a) $a[0] * $a[1] }").AssertClean();
-            Assert.Equal(new object[] { 42 }, _h.Run("Invoke-ChdkFunction 0xFF810001 6,7 -Confirm:$false").AssertClean().Values);
+            _h.Run("$cam.Simulator.Camera.RegisterFunction([uint32]'0xFF810001', -42)").AssertClean();
+            Assert.Equal(new object[] { -42 }, _h.Run("Invoke-ChdkFunction 0xFF810001 6,7 -Confirm:$false").AssertClean().Values);
         }
 
         [Fact]

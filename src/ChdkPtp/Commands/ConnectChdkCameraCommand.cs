@@ -45,7 +45,7 @@ namespace ChdkPtp.Commands
             try
             {
                 sim = new InProcessSimulator(new SimulatorOptions { Root = root });
-                client = ChdkClient.Connect(sim.CreateTransport(), Stopping);
+                client = ChdkClient.Connect(sim.CreateTransport(), CancelToken);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -69,7 +69,7 @@ namespace ChdkPtp.Commands
             try
             {
                 var result = ScriptRunner.Run(session.Client, "local b = get_buildinfo() return b.build_number, b.build_revision, b.platform, b.platsub",
-                    Array.Empty<object>(), new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, Stopping);
+                    Array.Empty<object>(), new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, CancelToken);
                 if (result.Returns.Count >= 4)
                 {
                     session.BuildVersion = $"{result.Returns[0]}-{result.Returns[1]}";

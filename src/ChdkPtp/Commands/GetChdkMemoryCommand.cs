@@ -30,7 +30,7 @@ namespace ChdkPtp.Commands
             try
             {
                 byte[] data;
-                using (session.Acquire(Stopping))
+                using (session.Acquire(CancelToken))
                     data = session.Client.GetMemory(Address, Length, Buffered);
                 WriteObject(new ChdkMemoryBlock(Address, data, session));
             }

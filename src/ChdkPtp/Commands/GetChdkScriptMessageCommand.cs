@@ -30,7 +30,7 @@ namespace ChdkPtp.Commands
             bool any = false;
             try
             {
-                using (session.Acquire(Stopping))
+                using (session.Acquire(CancelToken))
                 {
                     while (true)
                     {
@@ -47,7 +47,7 @@ namespace ChdkPtp.Commands
                             WriteChdkError(new ChdkTimeoutException($"No script message arrived within {Timeout:0.###} s."), session);
                             return;
                         }
-                        if (Stopping.WaitHandle.WaitOne(delay)) throw new PipelineStoppedException();
+                        if (CancelToken.WaitHandle.WaitOne(delay)) throw new PipelineStoppedException();
                         delay = Math.Min(delay * 2, 100);
                     }
                 }

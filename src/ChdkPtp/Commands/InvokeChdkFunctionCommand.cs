@@ -28,7 +28,7 @@ namespace ChdkPtp.Commands
             try
             {
                 int result;
-                using (session.Acquire(Stopping))
+                using (session.Acquire(CancelToken))
                     result = session.Client.CallFunction(Address, args);
                 WriteObject(result);
             }

@@ -12,23 +12,31 @@ namespace ChdkPtp.Commands
 {
     /// <summary>Invoke-ChdkLua: runs Lua on the camera and emits its return values as objects.</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ChdkLua", DefaultParameterSetName = CodeSet)]
-    [OutputType(typeof(object), ParameterSetName = new[] { CodeSet, PathSet })]
+    [OutputType(typeof(object), ParameterSetName = new[] { CodeSet, PathSet, LiteralPathSet })]
     [OutputType(typeof(ChdkScriptInfo))]
     [OutputType(typeof(ChdkMessage))]
     public sealed class InvokeChdkLuaCommand : ChdkSessionCmdlet
     {
         private const string CodeSet = "Code";
         private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
 
         /// <summary>The Lua code to run.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CodeSet, ValueFromPipeline = true)]
         [AllowEmptyString]
         public string Code { get; set; }
 
-        /// <summary>A file of Lua code to run.</summary>
+        /// <summary>A file of Lua code to run (wildcards allowed; they must match exactly one file).</summary>
         [Parameter(Mandatory = true, ParameterSetName = PathSet)]
         [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
         public string Path { get; set; }
+
+        /// <summary>A file of Lua code to run, its name taken exactly as written (no wildcards).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PSPath", "LP")]
+        public string LiteralPath { get; set; }
 
         /// <summary>Values passed to the script; it reads them as <c>...</c>.</summary>
         [Parameter(Position = 1)]
@@ -57,7 +65,7 @@ namespace ChdkPtp.Commands
         {
             var session = ResolveSession();
             string code = Code;
-            if (ParameterSetName == PathSet)
+            if (ParameterSetName != CodeSet)
             {
                 code = ReadScriptFile();
                 if (code == null) return;
@@ -68,8 +76,8 @@ namespace ChdkPtp.Commands
                 var list = new List<object>();
                 if (ArgumentList != null) foreach (var a in ArgumentList) list.Add(LuaValueConverter.FromPowerShell(a));
                 args = list.ToArray();
-                // Reject bad arguments before anything reaches the camera.
-                foreach (var a in args) LuaLiteralWriter.Write(a);
+                // Reject bad arguments (and too many of them) before anything reaches the camera.
+                ChdkScriptComposer.Compose(code, args);
             }
             catch (ArgumentException ex)
             {
@@ -77,47 +85,50 @@ namespace ChdkPtp.Commands
                 return;
             }
 
-            using (session.Acquire(Stopping))
+            uint id = 0;
+            bool started = false;
+            IDisposable hold = null;
+            try
             {
-                uint id = 0;
-                bool started = false;
-                try
+                hold = session.Acquire(CancelToken);
+                id = ScriptRunner.Start(session.Client, code, args, Force, WriteWarning);
+                started = true;
+                session.LastScriptId = id;
+                if (NoWait)
                 {
-                    id = ScriptRunner.Start(session.Client, code, args, Force, WriteWarning);
-                    started = true;
-                    session.LastScriptId = id;
-                    if (NoWait)
-                    {
-                        WriteObject(new ChdkScriptInfo(id, session));
-                        return;
-                    }
-                    var options = new ScriptRunOptions
-                    {
-                        Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? TimeSpan.FromSeconds(Timeout) : (TimeSpan?)null,
-                        Warning = WriteWarning,
-                        UserMessage = (m, v) => EmitMessage(new ChdkMessage(m, LuaValueConverter.ToPowerShell(v), session)),
-                    };
-                    var result = ScriptRunner.Wait(session.Client, id, options, Stopping);
-                    foreach (var value in result.Returns) WriteObject(LuaValueConverter.ToPowerShell(value), false);
+                    WriteObject(new ChdkScriptInfo(id, session));
+                    return;
                 }
-                catch (OperationCanceledException)
+                var options = new ScriptRunOptions
                 {
-                    if (started) KillQuietly(session);
-                    throw new PipelineStoppedException();
-                }
-                catch (ChdkTimeoutException ex)
-                {
-                    KillQuietly(session);
-                    WriteChdkError(new ChdkTimeoutException(ex.Message + " It was stopped."), code);
-                }
-                catch (ChdkScriptException ex)
-                {
-                    WriteError(ScriptError(ex, code));
-                }
-                catch (PtpException ex)
-                {
-                    WriteChdkError(ex, session);
-                }
+                    Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? TimeSpan.FromSeconds(Timeout) : (TimeSpan?)null,
+                    Warning = WriteWarning,
+                    UserMessage = (m, v) => EmitMessage(new ChdkMessage(m, LuaValueConverter.ToPowerShell(v), session)),
+                };
+                var result = ScriptRunner.Wait(session.Client, id, options, CancelToken);
+                foreach (var value in result.Returns) WriteObject(LuaValueConverter.ToPowerShell(value), false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (started) KillQuietly(session);
+                throw new PipelineStoppedException();
+            }
+            catch (ChdkTimeoutException ex)
+            {
+                KillQuietly(session);
+                WriteChdkError(new ChdkTimeoutException(ex.Message + " It was stopped."), code);
+            }
+            catch (ChdkScriptException ex)
+            {
+                WriteError(ScriptError(ex, code));
+            }
+            catch (PtpException ex)
+            {
+                WriteChdkError(ex, session);
+            }
+            finally
+            {
+                hold?.Dispose();
             }
         }
 
@@ -134,7 +145,7 @@ namespace ChdkPtp.Commands
             {
                 var lines = (code ?? string.Empty).Replace("\r\n", "\n").Split('\n');
                 int n = ex.Line.Value;
-                string where = ParameterSetName == PathSet ? $"{Path}:{n}" : $"line {n}";
+                string where = ParameterSetName != CodeSet ? $"{Path ?? LiteralPath}:{n}" : $"line {n}";
                 string text = n >= 1 && n <= lines.Length ? lines[n - 1].Trim() : null;
                 record.ErrorDetails = new ErrorDetails(text == null ? ex.Message : $"{ex.Message}\n  {where}: {text}");
             }
@@ -150,27 +161,44 @@ namespace ChdkPtp.Commands
 
         private string ReadScriptFile()
         {
+            string given = Path ?? LiteralPath;
             string file;
             try
             {
-                var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out var provider);
-                if (provider.Name != "FileSystem" || resolved.Count != 1)
+                ProviderInfo provider;
+                if (ParameterSetName == LiteralPathSet)
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{Path}' must name exactly one Lua file."),
-                        "ChdkInvalidPath", ErrorCategory.InvalidArgument, Path));
+                    file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(LiteralPath, out provider, out _);
+                    if (!File.Exists(file)) throw new ItemNotFoundException($"Cannot find path '{LiteralPath}' because it does not exist.");
+                }
+                else
+                {
+                    var resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out provider);
+                    if (resolved.Count != 1)
+                    {
+                        WriteError(new ErrorRecord(new ArgumentException($"'{Path}' matches {resolved.Count} files; it must name exactly one Lua file."),
+                            "ChdkInvalidArgument", ErrorCategory.InvalidArgument, Path));
+                        return null;
+                    }
+                    file = resolved[0];
+                }
+                if (provider.Name != "FileSystem")
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"'{given}' is not a file-system path."),
+                        "ChdkInvalidArgument", ErrorCategory.InvalidArgument, given));
                     return null;
                 }
-                file = resolved[0];
             }
-            catch (ItemNotFoundException ex)
+            catch (SessionStateException ex)
             {
-                WriteError(new ErrorRecord(ex, "ChdkFileNotFound", ErrorCategory.ObjectNotFound, Path));
+                // Item or drive not found.
+                WriteError(new ErrorRecord(ex, "ChdkFileNotFound", ErrorCategory.ObjectNotFound, given));
                 return null;
             }
             try { return File.ReadAllText(file, new UTF8Encoding(false)); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(ex, "ChdkFileNotFound", ErrorCategory.ReadError, Path));
+                WriteError(new ErrorRecord(ex, "ChdkFileNotFound", ErrorCategory.ReadError, given));
                 return null;
             }
         }

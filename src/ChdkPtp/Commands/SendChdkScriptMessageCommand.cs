@@ -14,6 +14,7 @@ namespace ChdkPtp.Commands
     {
         /// <summary>The message text (sent as UTF-8 bytes). Empty messages are refused: they hang real cameras.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [AllowEmptyString]
         public string Message { get; set; }
 
         /// <summary>The script that must receive it; default: the script this session started last. 0 = whichever script runs.</summary>
@@ -34,7 +35,7 @@ namespace ChdkPtp.Commands
             try
             {
                 WriteScriptMessageStatus status;
-                using (session.Acquire(Stopping))
+                using (session.Acquire(CancelToken))
                     status = session.Client.WriteScriptMessage(LuaText.Encode(Message), id);
                 if (status != WriteScriptMessageStatus.Ok) WriteChdkError(new ChdkMessageException(status, id), Message);
             }

@@ -32,7 +32,7 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"0x{Address:x8} on session {session.Id} ({session.Model})", $"Write {Bytes.Length} bytes of memory")) return;
             try
             {
-                using (session.Acquire(Stopping))
+                using (session.Acquire(CancelToken))
                     session.Client.SetMemory(Address, Bytes);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -26,8 +26,8 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"session {session.Id} ({session.Model})", "Stop the running script")) return;
             try
             {
-                using (session.Acquire(Stopping))
-                    ScriptRunner.Kill(session.Client, !NoFlush, TimeSpan.FromSeconds(Timeout), Stopping);
+                using (session.Acquire(CancelToken))
+                    ScriptRunner.Kill(session.Client, !NoFlush, TimeSpan.FromSeconds(Timeout), CancelToken);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteChdkError(ex, session); }

@@ -16,7 +16,7 @@ namespace ChdkPtp.Internal
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
-        protected CancellationToken Stopping => _stop.Token;
+        protected CancellationToken CancelToken => _stop.Token;
 
         protected override void StopProcessing() => _stop.Cancel();
 
@@ -62,6 +62,8 @@ namespace ChdkPtp.Internal
                 case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
                 case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
                 case System.IO.FileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
+                case System.IO.DirectoryNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
+                case UnauthorizedAccessException _: id = "ChdkAccessDenied"; category = ErrorCategory.PermissionDenied; break;
                 case System.IO.IOException _: id = "ChdkIOError"; category = ErrorCategory.WriteError; break;
                 default: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
             }
@@ -73,7 +75,7 @@ namespace ChdkPtp.Internal
     public abstract class ChdkSessionCmdlet : ChdkCmdlet
     {
         /// <summary>The session to use; default: the session most recently connected.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         public ChdkSession Session { get; set; }
 
         /// <summary>The session this record works on, or a terminating ChdkNoSession error.</summary>

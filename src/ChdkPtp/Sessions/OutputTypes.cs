@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.Scripting;
 
 namespace ChdkPtp
 {
@@ -11,8 +12,17 @@ namespace ChdkPtp
         {
             ScriptId = m.ScriptId;
             Type = m.Type;
-            Subtype = m.Type == ScriptMessageType.Error ? m.ErrorType.ToString() : m.DataType.ToString();
+            Subtype = m.DataType.ToString();
             Value = value;
+            if (m.Type == ScriptMessageType.Error)
+            {
+                // Our runner reports the user's syntax errors as runtime errors with a marker; show them as
+                // what they are, with the line apart from the text.
+                var info = ChdkScriptComposer.ParseError(value as string ?? string.Empty, m.ErrorType);
+                Subtype = info.Kind == LuaErrorKind.Compile ? "Compile" : "Runtime";
+                Line = info.LineIsInComposedScript ? null : info.Line;
+                Value = info.Message;
+            }
             Session = session;
             Received = DateTime.Now;
         }
@@ -26,8 +36,12 @@ namespace ChdkPtp
         /// <summary>The Lua type of the value (Nil, Boolean, Integer, String, Table, Unsupported), or the error kind (Compile, Runtime).</summary>
         public string Subtype { get; }
 
-        /// <summary>The decoded value: null, bool, int, string, array, PSCustomObject or ordered dictionary.</summary>
+        /// <summary>The decoded value: null, bool, int, string, array, PSCustomObject or ordered dictionary;
+        /// for an Error message, Lua's message without its location.</summary>
         public object Value { get; }
+
+        /// <summary>For an Error message, the line in the script's code when Lua named one.</summary>
+        public int? Line { get; }
 
         public DateTime Received { get; }
 
