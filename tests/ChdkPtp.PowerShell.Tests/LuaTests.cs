@@ -40,11 +40,15 @@ namespace ChdkPtp.PowerShell.Tests
         [Fact]
         public void TablesMapToArraysObjectsAndDictionaries()
         {
-            var r = _h.Run("Invoke-ChdkLua 'return {1,2,3}, {b=1,a={2,3}}, {[0]=false, x=1}, {}'").AssertClean();
-            Assert.Equal(4, r.Output.Count);
+            var r = _h.Run(@"Invoke-ChdkLua 'local t = {b=1,a={2,3},c=true} local order = {}
+                for k in pairs(t) do order[#order+1] = k end
+                return {1,2,3}, t, {[0]=false, x=1}, {}, order'").AssertClean();
+            Assert.Equal(5, r.Output.Count);
             Assert.Equal(new object[] { 1, 2, 3 }, (object[])r.Output[0].BaseObject);
             var rec = r.Output[1];
-            Assert.Equal(new[] { "b", "a" }, rec.Properties.Select(p => p.Name).ToArray());
+            // Properties come in the camera's pairs() order.
+            Assert.Equal(((object[])r.Output[4].BaseObject).Cast<string>().ToArray(), rec.Properties.Select(p => p.Name).ToArray());
+            Assert.Equal(3, rec.Properties.Count());
             Assert.Equal(new object[] { 2, 3 }, (object[])rec.Properties["a"].Value);
             var dict = Assert.IsType<OrderedDictionary>(r.Output[2].BaseObject);
             Assert.Equal(false, dict[(object)0]);
@@ -58,7 +62,10 @@ namespace ChdkPtp.PowerShell.Tests
             var r = _h.Run(@"Invoke-ChdkLua 'local a, b, c, d = ... return select(""#"", ...), d, c.k, b, a' -ArgumentList 7, '""); error(""pwned', @{k=@(1,$null,3)}, $null").AssertClean();
             Assert.Equal(4, r.Values[0]);
             Assert.Null(r.Values[1]);
-            Assert.Equal(new object[] { 1, null, 3 }, (object[])r.Values[2]);
+            // A Lua table cannot hold nil: {1,nil,3} has keys 1 and 3 only, so it is not an array.
+            var k = Assert.IsType<System.Collections.Specialized.OrderedDictionary>(r.Values[2]);
+            Assert.Equal(new object[] { 1, 3 }, k.Keys.Cast<object>().ToArray());
+            Assert.Equal(3, k[(object)3]);
             Assert.Equal("\"); error(\"pwned", r.Values[3]);
             Assert.Equal(7, r.Values[4]);
         }
