@@ -1,0 +1,71 @@
+using System;
+using System.Linq;
+
+namespace ChdkPtp.PowerShell.Tests
+{
+    public class SessionTests
+    {
+        [Fact]
+        public void ParallelRunspacesShareASessionSafely()
+        {
+            using var h = new PsHost();
+            h.Runspace.SessionStateProxy.SetVariable("psd1", System.IO.Path.Combine(PsHost.RepoRoot, "ChdkPtp.psd1"));
+            var r = h.Run(@"
+                $cam = Connect-ChdkCamera -Simulator
+                1..8 | ForEach-Object -ThrottleLimit 4 -Parallel {
+                    Import-Module $using:psd1
+                    $n = $_
+                    Invoke-ChdkLua 'local n = ... write_usb_msg(n) sleep(20) return n * 10' -ArgumentList $n -Session $using:cam
+                }");
+            r.AssertClean();
+            var values = r.Values.Select(Convert.ToInt32).OrderBy(x => x).ToArray();
+            Assert.Equal(Enumerable.Range(1, 8).Select(x => x * 10).ToArray(), values);
+        }
+
+        [Fact]
+        public void SecondSimulatorOnTheSameCardIsRefused()
+        {
+            using var h = new PsHost();
+            var r = h.Run("$a = Connect-ChdkCamera -Simulator -SimulatorRoot ./card; Connect-ChdkCamera -Simulator -SimulatorRoot ./card");
+            var e = Assert.Single(r.Errors);
+            Assert.Equal("ChdkAlreadyConnected,ChdkPtp.Commands.ConnectChdkCameraCommand", e.FullyQualifiedErrorId);
+            Assert.Equal(1, h.Run("@(Get-ChdkCamera).Count").Values.Single());
+            Assert.True(System.IO.Directory.Exists(System.IO.Path.Combine(h.WorkDir, "card", "DCIM")) ||
+                        System.IO.Directory.Exists(System.IO.Path.Combine(h.WorkDir, "card")));
+        }
+
+        [Fact]
+        public void DefaultFollowsTheNewestOpenSessionAndSessionsPipe()
+        {
+            using var h = new PsHost();
+            var res = h.Run(@"$a = Connect-ChdkCamera -Simulator; $b = Connect-ChdkCamera -Simulator
+                (Get-ChdkCamera -Default).Id -eq $b.Id
+                $b | Disconnect-ChdkCamera
+                (Get-ChdkCamera -Default).Id -eq $a.Id
+                $a | Invoke-ChdkLua -Code 'return 3'
+                Get-ChdkCamera | Stop-ChdkScript -Confirm:$false
+                Get-ChdkCamera -Id 999");
+            Assert.Equal(new object[] { true, true, 3 }, res.Values);
+            Assert.Equal("ChdkSessionNotFound,ChdkPtp.Commands.GetChdkCameraCommand", Assert.Single(res.Errors).FullyQualifiedErrorId);
+        }
+
+        [Fact]
+        public void RemovingTheModuleClosesEverySessionAndDeletesTemporaryCards()
+        {
+            using var h = new PsHost();
+            var root = (string)h.Run("$s = Connect-ChdkCamera -Simulator; $s.SimulatorRoot").AssertClean().Values.Single();
+            Assert.True(System.IO.Directory.Exists(root));
+            h.Run("Remove-Module ChdkPtp").AssertClean();
+            Assert.Equal(false, h.Run("$s.IsConnected").Values.Single());
+            Assert.False(System.IO.Directory.Exists(root));
+        }
+
+        [Fact]
+        public void DisconnectWhatIfKeepsTheSession()
+        {
+            using var h = new PsHost();
+            h.Run("$s = Connect-ChdkCamera -Simulator; $s | Disconnect-ChdkCamera -WhatIf").AssertClean();
+            Assert.Equal(true, h.Run("$s.IsConnected").Values.Single());
+        }
+    }
+}
