@@ -39,7 +39,7 @@ local INFO = {
 }
 
 local type, select, error, tostring, tonumber, pairs, ipairs, next = type, select, error, tostring, tonumber, pairs, ipairs, next
-local rawget, rawset, rawequal, setmetatable, getmetatable, pcall = rawget, rawset, rawequal, setmetatable, getmetatable, pcall
+local rawget, rawset, rawequal, getmetatable, pcall = rawget, rawset, rawequal, getmetatable, pcall
 local mtype, floor, fmod, huge, tointeger = math.type, math.floor, math.fmod, math.huge, math.tointeger
 local sfmt, sfind, ssub, sgsub, sbyte, smatch, sgmatch, srep = string.format, string.find, string.sub, string.gsub, string.byte, string.match, string.gmatch, string.rep
 local tconcat, tunpack, tpack, tsort = table.concat, table.unpack, table.pack, table.sort
@@ -211,7 +211,7 @@ string.format = function(fmt, ...)
 end
 
 -- setmetatable: Lua 5.1 ignores __gc on tables; a finaliser must not run at lua_close
-setmetatable = function(t, mt)
+_G.setmetatable = function(t, mt)
   if type(mt) == 'table' then
     local gc = rawget(mt, '__gc')
     if gc ~= nil then
