@@ -934,7 +934,6 @@ set_iso_mode = setter('set_iso_mode', 'iso_mode')
 get_iso_mode = getter('iso_mode')
 set_iso_real = setter('set_iso_real', 'iso_real')
 get_iso_real = getter('iso_real')
-get_iso_market = function() return H.exp_get('iso_real') + 0 end
 set_nd_filter = setter('set_nd_filter', 'nd_filter')
 get_nd_current_ev96 = function() return 0 end
 set_focus = setter('set_focus', 'focus')
@@ -986,6 +985,7 @@ iso_real_to_market = function(...)
   if iso <= 0 then return 0 end
   return round(iso * 2 ^ (69 / 96))
 end
+get_iso_market = function() return iso_real_to_market(H.exp_get('iso_real')) end
 aperture_to_av96 = function(...)
   local a = checkint(1, 'aperture_to_av96', ...)
   if a <= 0 then return 0 end

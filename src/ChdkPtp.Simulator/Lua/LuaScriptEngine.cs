@@ -57,6 +57,16 @@ namespace ChdkPtp.Simulator.Lua
         /// <summary>Time a shot takes after the full press.</summary>
         public int ShotDurationMs { get; set; } = 50;
 
+        /// <summary>
+        /// A script whose Lua heap stays above this (KiB, after a full collection) is ended with the runtime
+        /// error "not enough memory". Checked every thousand VM instructions. 0: no limit. A camera has a
+        /// few MB; the default only guards the host against runaway scripts.
+        /// </summary>
+        public int MemoryLimitKb { get; set; } = 256 * 1024;
+
+        /// <summary>Tests: false makes kills in unyieldable code use the base library's error function instead of lua_error.</summary>
+        internal bool UseExportedLuaError { get; set; } = true;
+
         public bool IsRunning
         {
             get
@@ -126,6 +136,8 @@ namespace ChdkPtp.Simulator.Lua
 
         // ---------------------------------------------------------------------------------------
         // called by script runs
+
+        internal bool IsCurrent(ScriptRun run) => ReferenceEquals(Volatile.Read(ref _current), run);
 
         internal void OnRunEnded(ScriptRun run)
         {

@@ -125,7 +125,7 @@ namespace ChdkPtp.Simulator.Lua
         /// <summary>Waits up to <paramref name="ms"/>; true if the script was killed meanwhile.</summary>
         private bool WaitKilled(int ms)
         {
-            if (ms <= 0) return _killRequested;
+            if (ms <= 0) return Stopping;
             return _cts.Token.WaitHandle.WaitOne(ms);
         }
 

@@ -47,6 +47,7 @@ namespace ChdkPtp.Simulator.Lua
         private readonly Stopwatch _slice = new Stopwatch();
         private readonly List<KeyValuePair<string, Func<LuaState, int>>> _functions = new List<KeyValuePair<string, Func<LuaState, int>>>();
         private volatile bool _killRequested;
+        private volatile bool _outOfMemory;
         private volatile bool _active = true;
         private LuaState _main;
         private LuaState _co;
@@ -77,16 +78,19 @@ namespace ChdkPtp.Simulator.Lua
 
         public bool KillRequested => _killRequested;
 
-        public bool HasEnded => _ended.IsSet;
+        /// <summary>Stop for any reason: killed from outside, or ended by the engine (memory limit).</summary>
+        private bool Stopping => _killRequested || _outOfMemory;
 
-        public CancellationToken Cancellation => _cts.Token;
+        public bool HasEnded => _ended.IsSet;
 
         internal ScriptCameraState State => _engine.CameraState;
 
         /// <summary>Starts the thread; returns once the code is compiled (or failed to).</summary>
         public void Start(TimeSpan compileTimeout)
         {
-            _thread = new Thread(ThreadMain)
+            // Lua keeps its own stack on the heap, but C-level recursion (pcall, gsub callbacks, the
+            // parser) is bounded only by LUAI_MAXCCALLS (200): give the thread room for it.
+            _thread = new Thread(ThreadMain, 16 * 1024 * 1024)
             {
                 IsBackground = true,
                 Name = "CHDK script " + ScriptId + " #" + Interlocked.Increment(ref s_threadCounter),
@@ -141,7 +145,7 @@ namespace ChdkPtp.Simulator.Lua
             {
                 if (!compiledSignalled) { _active = false; _compiled.Set(); }
                 CloseAllFiles();
-                ReleaseKeys();
+                if (_engine.IsCurrent(this)) ReleaseKeys(); // an abandoned run must not touch a newer script's keys
                 _active = false;
                 _engine.OnRunEnded(this);
                 CloseState();
@@ -218,10 +222,10 @@ namespace ChdkPtp.Simulator.Lua
             int nargs = 0;
             while (true)
             {
-                if (_killRequested) return;
+                if (Stopping) break;
                 _slice.Restart();
                 var status = _co.Resume(_main, nargs, out int nres);
-                if (_killRequested) return;
+                if (Stopping) break;
                 if (status == LuaStatus.Yield)
                 {
                     if (nres > 0) _co.Pop(nres);
@@ -236,6 +240,9 @@ namespace ChdkPtp.Simulator.Lua
                 Post(ScriptMessageType.Error, (uint)ScriptErrorType.Runtime, LuaText.UpToNul(ErrorBytes(_co, -1)));
                 return;
             }
+            // ended by the engine, not by a kill: report it as Lua reports a memory error
+            if (_outOfMemory && !_killRequested)
+                Post(ScriptMessageType.Error, (uint)ScriptErrorType.Runtime, LuaText.Ascii("not enough memory"));
         }
 
         private void CloseState()
@@ -295,7 +302,7 @@ namespace ChdkPtp.Simulator.Lua
             _co.CheckStack(8);
             for (int i = first; i <= top; i++)
             {
-                if (_killRequested) return;
+                if (Stopping) return;
                 var t = _co.Type(i);
                 switch (t)
                 {
@@ -330,7 +337,7 @@ namespace ChdkPtp.Simulator.Lua
             var st = _co.PCall(1, 2, 0);
             try
             {
-                if (_killRequested) return false;
+                if (Stopping) return false;
                 if (st != LuaStatus.OK)
                 {
                     Post(ScriptMessageType.Error, (uint)ScriptErrorType.Runtime, LuaText.UpToNul(ErrorBytes(_co, -1)));
@@ -464,7 +471,20 @@ namespace ChdkPtp.Simulator.Lua
         {
             try
             {
-                if (_killRequested)
+                int limitKb = _engine.MemoryLimitKb;
+                if (!Stopping && limitKb > 0 && Wrap(state).GarbageCollector(LuaGC.Count, 0) > limitKb)
+                {
+                    // collect first: the count includes garbage (a hook may run the collector: the
+                    // interpreter has protected the running function's registers)
+                    var l = Wrap(state);
+                    l.GarbageCollector(LuaGC.Collect, 0);
+                    if (l.GarbageCollector(LuaGC.Count, 0) > limitKb)
+                    {
+                        _outOfMemory = true;
+                        try { _cts.Cancel(); } catch (ObjectDisposedException) { }
+                    }
+                }
+                if (Stopping)
                 {
                     var l = Wrap(state);
                     if (state == _coHandle && l.IsYieldable)
@@ -489,6 +509,7 @@ namespace ChdkPtp.Simulator.Lua
 
         private LuaHookFunction ErrorHook()
         {
+            if (!_engine.UseExportedLuaError) return _fallbackErrorHook;
             lock (s_errorHookGate)
             {
                 if (s_errorHook == null)

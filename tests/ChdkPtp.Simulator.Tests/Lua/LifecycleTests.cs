@@ -195,5 +195,67 @@ namespace ChdkPtp.Simulator.Tests.Lua
             using var h = new ScriptHarness();
             Assert.True(h.RunBool("for k, v in pairs(_G) do if type(v) == 'table' and v.fopen then return false end end return true"));
         }
+
+        [Theory]
+        [InlineData("local t = {} for i = 1, 100 do t[i] = i end table.sort(t, function(a, b) while true do end end)")]
+        [InlineData("local co = coroutine.wrap(function() while true do end end) co()")]
+        public void Kill_InUnyieldableCode_WithTheFallbackErrorHook(string code)
+        {
+            using var h = new ScriptHarness();
+            h.Engine.UseExportedLuaError = false;
+            Assert.Null(h.Start("write_usb_msg('started') " + code));
+            Assert.NotNull(h.Camera.CameraToHost.Dequeue(5000, CancellationToken.None));
+            Thread.Sleep(50);
+            var sw = Stopwatch.StartNew();
+            h.Camera.Scripts.Kill();
+            Assert.True(sw.ElapsedMilliseconds < 1500, "kill took " + sw.ElapsedMilliseconds + " ms");
+            Assert.DoesNotContain(h.Engine.Console.GetLines(), l => l.Contains("did not stop"));
+            Assert.Equal(5, h.RunInt("return 5"));
+        }
+
+        [Fact]
+        public void Kill_ThatCannotComplete_IsBoundedAndLogged()
+        {
+            using var h = new ScriptHarness();
+            h.Engine.KillTimeout = TimeSpan.FromMilliseconds(200);
+            // a pattern match that backtracks for seconds inside one C call: no hook runs meanwhile
+            // (n = 15 takes several seconds; the abandoned thread ends when the match does)
+            Assert.Null(h.Start("write_usb_msg('started') string.find(string.rep('a', 15), string.rep('a-', 15) .. 'b')"));
+            Assert.NotNull(h.Camera.CameraToHost.Dequeue(5000, CancellationToken.None));
+            var sw = Stopwatch.StartNew();
+            h.Camera.Scripts.Kill();
+            Assert.InRange(sw.ElapsedMilliseconds, 150, 2000);
+            Assert.False(h.Camera.Scripts.IsRunning);
+            Assert.Contains(h.Engine.Console.GetLines(), l => l.Contains("did not stop within 200 ms"));
+            // the camera goes on working with a fresh state
+            Assert.Equal(8, h.RunInt("return 8"));
+        }
+
+        [Fact]
+        public void RunawayMemory_EndsTheScript_WithAMemoryError()
+        {
+            using var h = new ScriptHarness();
+            h.Engine.MemoryLimitKb = 16 * 1024;
+            var msgs = h.Run("write_usb_msg('start') local t = {} while true do t[#t + 1] = {} end", 20000);
+            Assert.Equal(2, msgs.Count);
+            Assert.Equal(ScriptMessageType.Error, msgs[1].Type);
+            Assert.Equal((uint)ScriptErrorType.Runtime, msgs[1].Subtype);
+            Assert.Equal("not enough memory", ScriptHarness.Latin1(msgs[1].Data));
+            // garbage alone does not trip the limit
+            Assert.Equal(1, h.RunInt("for i = 1, 300000 do local t = {i, i, i} end return 1"));
+        }
+
+        [Theory]
+        [InlineData("local function f() return 1 + f() end return f()", "stack overflow")]
+        [InlineData("local function f(n) local ok, e = pcall(f, n + 1) if not ok then error(e, 0) end return e end return f(1)", "overflow")]
+        [InlineData("local s = 'return ' .. string.rep('(', 10000) .. '1' .. string.rep(')', 10000) local f, e = loadstring(s) error(e, 0)", "overflow")]
+        public void DeepRecursion_IsALuaError_NotACrash(string code, string expected)
+        {
+            using var h = new ScriptHarness();
+            var m = Assert.Single(h.Run(code));
+            Assert.Equal(ScriptMessageType.Error, m.Type);
+            Assert.Contains(expected, ScriptHarness.Latin1(m.Data));
+            Assert.Equal(2, h.RunInt("return 2"));
+        }
     }
 }
