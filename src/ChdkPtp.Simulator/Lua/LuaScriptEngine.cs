@@ -24,6 +24,7 @@ namespace ChdkPtp.Simulator.Lua
         private readonly object _gate = new object();
         private readonly object _shootGate = new object();
         private ScriptRun _current;
+        private int _openStates;
         private bool _disposed;
         private bool _cardReady;
 
@@ -76,6 +77,20 @@ namespace ChdkPtp.Simulator.Lua
             }
         }
 
+        /// <summary>Lua states not yet closed (a killed script's thread closes its own state when it ends).</summary>
+        internal int OpenStates => Volatile.Read(ref _openStates);
+
+        internal void StateOpened() => Interlocked.Increment(ref _openStates);
+
+        internal void StateClosed() => Interlocked.Decrement(ref _openStates);
+
+        /// <summary>
+        /// Compiles and starts <paramref name="code"/> (see <see cref="IScriptEngine.Start"/>). Lua strings are
+        /// bytes: every char U+0000..U+00FF of <paramref name="code"/> is taken as one byte (Latin-1), so a
+        /// responder that decodes the ExecuteScript data phase with Latin-1 keeps every byte of the script;
+        /// a string holding chars above U+00FF is encoded as UTF-8 instead. The script ends at the first NUL,
+        /// as CHDK's luaL_loadstring does. The compile error text is returned the same way (Latin-1).
+        /// </summary>
         public string Start(string code, uint scriptId)
         {
             lock (_gate)

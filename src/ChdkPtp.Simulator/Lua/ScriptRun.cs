@@ -159,6 +159,7 @@ namespace ChdkPtp.Simulator.Lua
         {
             NativeLua.EnsureLoaded();
             _main = new LuaState(true);
+            _engine.StateOpened();
             _main.SetTop(0);
             CaptureFallbackErrorHook();
 
@@ -253,6 +254,7 @@ namespace ChdkPtp.Simulator.Lua
                 var handles = new List<IntPtr>(_extraHandles);
                 handles.Add(ReadExtraHandle(_main.Handle));
                 _main.Close();
+                _engine.StateClosed();
                 foreach (var h in handles) FreeGcHandle(h);
             }
             catch (Exception ex)

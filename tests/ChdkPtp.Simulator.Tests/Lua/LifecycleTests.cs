@@ -257,5 +257,21 @@ namespace ChdkPtp.Simulator.Tests.Lua
             Assert.Contains(expected, ScriptHarness.Latin1(m.Data));
             Assert.Equal(2, h.RunInt("return 2"));
         }
+
+        [Fact]
+        public void StatesAreClosed_AfterEndErrorCompileErrorAndKill()
+        {
+            using var h = new ScriptHarness();
+            h.Run("return 1");
+            h.Run("error('x')");
+            Assert.NotNull(h.Start("bogus]"));
+            Assert.Null(h.Start("while true do end"));
+            h.Camera.Scripts.Kill();
+            Assert.Null(h.Start("sleep(100000)"));
+            h.Camera.Scripts.Kill();
+            var sw = Stopwatch.StartNew();
+            while (h.Engine.OpenStates != 0 && sw.ElapsedMilliseconds < 3000) Thread.Sleep(5);
+            Assert.Equal(0, h.Engine.OpenStates);
+        }
     }
 }
