@@ -154,11 +154,6 @@ namespace ChdkPtp.Simulator.Lua
 
         internal bool IsCurrent(ScriptRun run) => ReferenceEquals(Volatile.Read(ref _current), run);
 
-        internal void OnRunEnded(ScriptRun run)
-        {
-            run.MarkInactive();
-        }
-
         internal void Log(string message)
         {
             Console.AddLine("[simulator] " + message);

@@ -146,8 +146,7 @@ namespace ChdkPtp.Simulator.Lua
                 if (!compiledSignalled) { _active = false; _compiled.Set(); }
                 CloseAllFiles();
                 if (_engine.IsCurrent(this)) ReleaseKeys(); // an abandoned run must not touch a newer script's keys
-                _active = false;
-                _engine.OnRunEnded(this);
+                _active = false; // after the return messages: ScriptStatus RUN drops now
                 CloseState();
                 t_current = null;
                 _ended.Set();
@@ -163,7 +162,7 @@ namespace ChdkPtp.Simulator.Lua
             _main.SetTop(0);
             CaptureFallbackErrorHook();
 
-            RunSetupChunk(Lua51Translator.RuntimePrelude, "=prelude", false);
+            RunSetupChunk(Lua51Translator.RuntimePrelude, "=prelude");
 
             // host table → library chunk → helper (kept in the registry)
             var lib = _main.LoadBuffer(LuaText.CodeBytes(LuaLibrary.Source), LuaLibrary.ChunkName, "t");
@@ -205,14 +204,12 @@ namespace ChdkPtp.Simulator.Lua
             return n < 0 ? code : code.Substring(0, n);
         }
 
-        private void RunSetupChunk(string code, string name, bool withHost)
+        private void RunSetupChunk(string code, string name)
         {
             if (string.IsNullOrEmpty(code)) return;
             var st = _main.LoadBuffer(LuaText.CodeBytes(code), name, "t");
             if (st != LuaStatus.OK) throw new InvalidOperationException(name + " does not compile: " + TopText(_main));
-            int nargs = 0;
-            if (withHost) { PushHostTable(_main); nargs = 1; }
-            st = _main.PCall(nargs, 0, 0);
+            st = _main.PCall(0, 0, 0);
             if (st != LuaStatus.OK) throw new InvalidOperationException(name + " failed: " + TopText(_main));
         }
 
