@@ -816,6 +816,9 @@ get_flash_ready = function() return true end
 get_zoom_steps = function() return 8 end
 get_sd_over_modes = function() return 7 end
 reboot = function(...) optstr(1, 'reboot', nil, ...) return false end
+-- native calls are disabled by default in CHDK's configuration; the simulator cannot run ARM code anyway
+call_event_proc = function(...) checkstr(1, 'call_event_proc', ...) error('native calls disabled', 2) end
+call_func_ptr = function(...) checkint(1, 'call_func_ptr', ...) error('native calls disabled', 2) end
 local yield_count, yield_ms = 25, 10
 set_yield = function(...)
   local oc, om = yield_count, yield_ms

@@ -228,6 +228,8 @@ namespace ChdkPtp.Simulator.Tests.Lua
             Assert.True(h.RunBool("return reboot() == false and reboot('A/DISKBOOT.BIN') == false"));
             Assert.Empty(h.Run("post_levent_to_ui(4482) post_levent_to_ui('UnpressRightButton') post_levent_for_npt(1, 0)"));
             Assert.Equal(":1: expected event name or id", Err(h, "post_levent_to_ui({})"));
+            Assert.Equal(":1: native calls disabled", Err(h, "call_event_proc('FA.Create')"));
+            Assert.Equal(":1: native calls disabled", Err(h, "call_func_ptr(0xFF810000, 1)"));
             Assert.True(h.RunBool("return get_disk_size() > 0 and get_free_disk_space() >= 0 and get_free_disk_space() <= get_disk_size()"));
             Assert.Equal("25|10", h.RunString("local a, b = set_yield(100, 50) return a .. '|' .. b"));
             Assert.Equal(480, h.RunInt("return iso_to_sv96(100)"));
