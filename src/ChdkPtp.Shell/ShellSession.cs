@@ -403,7 +403,11 @@ namespace ChdkPtp.Shell
             }
         }
 
-        /// <summary>Renders a terminating error the way pwsh does: the ErrorRecord through Out-Default's error view.</summary>
+        /// <summary>
+        /// Writes a terminating error out the way pwsh does: the ErrorRecord, marked as coming from
+        /// the error stream, through Out-Default, which renders it with $ErrorView (position and
+        /// all) on standard error.
+        /// </summary>
         private void ReportException(Exception exception)
         {
             ErrorRecord record = exception is IContainsErrorRecord container && container.ErrorRecord != null
@@ -413,16 +417,27 @@ namespace ChdkPtp.Shell
             try
             {
                 var wrapped = new PSObject(record);
-                wrapped.Properties.Add(new PSNoteProperty("writeErrorStream", true));
-                Pipeline pipeline = _runspace.CreatePipeline();
-                pipeline.Commands.Add(new Command("Out-Default", isScript: false, useLocalScope: true));
-                try
+                using (Pipeline pipeline = _runspace.CreatePipeline())
                 {
-                    pipeline.Invoke(new object[] { wrapped });
-                }
-                finally
-                {
-                    pipeline.Dispose();
+                    if (EngineInternals.TryMarkAsErrorStream(wrapped))
+                    {
+                        pipeline.Commands.Add(new Command("Out-Default", isScript: false, useLocalScope: true));
+                        pipeline.Invoke(new object[] { wrapped });
+                    }
+                    else
+                    {
+                        // Fallback: send the record down an error stream merged into Out-Default.
+                        // -ErrorAction Continue keeps a script's $ErrorActionPreference = 'Stop'
+                        // from turning the report itself into a failure.
+                        var command = new Command(
+                            "[CmdletBinding()] param([System.Management.Automation.ErrorRecord] $Record) $PSCmdlet.WriteError($Record)",
+                            isScript: true, useLocalScope: true);
+                        command.Parameters.Add("Record", record);
+                        command.Parameters.Add("ErrorAction", ActionPreference.Continue);
+                        pipeline.Commands.Add(command);
+                        AddOutDefault(pipeline);
+                        pipeline.Invoke();
+                    }
                 }
             }
             catch (Exception ex) when (ex is RuntimeException || ex is InvalidOperationException)
