@@ -38,6 +38,9 @@ namespace ChdkPtp.Shell
         /// <summary>True when a terminal stream understands ANSI escape sequences.</summary>
         public bool VirtualTerminal { get; }
 
+        /// <summary>True when the NO_COLOR convention asks for no colours (https://no-color.org).</summary>
+        public bool NoColor { get; set; }
+
         /// <summary>Serializes writes from the pipeline thread, progress rendering and the Ctrl+C handler.</summary>
         public object WriteLock { get; } = new object();
 
@@ -109,7 +112,10 @@ namespace ChdkPtp.Shell
             }
 
             return new ConsoleIO(Console.In, Console.Out, Console.Error, inRedirected, outRedirected, errRedirected,
-                isRealConsole: true, virtualTerminal: vt);
+                isRealConsole: true, virtualTerminal: vt)
+            {
+                NoColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")),
+            };
         }
 
         private static class WindowsConsole

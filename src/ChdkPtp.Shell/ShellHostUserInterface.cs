@@ -94,6 +94,9 @@ namespace ChdkPtp.Shell
             }
         }
 
+        /// <summary>False when NO_COLOR is set or $PSStyle.OutputRendering is PlainText.</summary>
+        private bool ColoursWanted => !_io.NoColor && PSStyle.Instance.OutputRendering != OutputRendering.PlainText;
+
         private ConsoleColor? ForegroundOrNull(ConsoleColor color) => color == _rawUI.ForegroundColor ? (ConsoleColor?)null : color;
 
         private ConsoleColor? BackgroundOrNull(ConsoleColor color) => color == _rawUI.BackgroundColor ? (ConsoleColor?)null : color;
@@ -116,7 +119,7 @@ namespace ChdkPtp.Shell
                 }
 
                 bool colour = terminal && (foreground.HasValue || background.HasValue) && text.Length > 0
-                    && text.IndexOf('\u001b') < 0;
+                    && text.IndexOf('\u001b') < 0 && ColoursWanted;
                 if (colour && ansi)
                 {
                     writer.Write(AnsiColour(foreground, background) + text + Reset);

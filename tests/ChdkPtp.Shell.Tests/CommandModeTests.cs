@@ -29,6 +29,8 @@ namespace ChdkPtp.Shell.Tests
                 $PSCmdlet.WriteProgress($progress)
                 'after the error'
             } -Verbose -InformationAction Continue
+            & { [CmdletBinding()] param() $PSCmdlet.WriteInformation('hidden information', [string[]]@()) }
+            "host=$($host.Name) width=$($host.UI.RawUI.BufferSize.Width) vt=$($host.UI.SupportsVirtualTerminal) ps=$($PSVersionTable.PSVersion.Major)"
             """;
 
         [Fact]
@@ -50,7 +52,11 @@ namespace ChdkPtp.Shell.Tests
             Assert.Contains("host write line", lines);
             Assert.Contains("host write", lines);
             Assert.Contains("information text", lines);
+            Assert.DoesNotContain("hidden information", r.StdOut + r.StdErr); // InformationPreference SilentlyContinue
             Assert.Contains("after the error", lines);
+
+            // The host: its name, a 120-column buffer and no VT support when the output is redirected.
+            Assert.Contains("host=chdkps width=120 vt=False ps=7", lines);
 
             string[] errLines = r.StdErr.Replace("\r", "").Split('\n');
             Assert.Contains("WARNING: hi", errLines);
@@ -124,16 +130,6 @@ namespace ChdkPtp.Shell.Tests
             string[] lines = r.StdOut.Replace("\r", "").Split('\n');
             Assert.Contains("answer 42", lines);
             Assert.Contains("multi-line ok", lines);
-        }
-
-        [Fact]
-        public void Host_reports_its_name_and_a_120_column_buffer_when_redirected()
-        {
-            ShellResult r = ChdkpsRunner.Run(new[] { "-nom", "-c",
-                "$host.Name; $host.UI.RawUI.BufferSize.Width; $host.UI.SupportsVirtualTerminal; $PSVersionTable.PSVersion.Major" });
-            Assert.True(r.ExitCode == 0, r.ToString());
-            string[] lines = r.StdOut.Replace("\r", "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal(new[] { "chdkps", "120", "False", "7" }, lines);
         }
 
         [Fact]

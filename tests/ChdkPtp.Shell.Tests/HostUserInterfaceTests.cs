@@ -64,6 +64,31 @@ namespace ChdkPtp.Shell.Tests
         }
 
         [Fact]
+        public void NO_COLOR_and_PlainText_rendering_turn_colours_off_on_a_terminal()
+        {
+            var noColor = new Fixture(terminal: true);
+            noColor.IO.NoColor = true;
+            noColor.UI.WriteWarningLine("w");
+            noColor.UI.WriteLine(ConsoleColor.Green, ConsoleColor.Black, "green");
+            Assert.DoesNotContain("\u001b", noColor.Out.ToString() + noColor.Err.ToString(), StringComparison.Ordinal);
+
+            OutputRendering saved = PSStyle.Instance.OutputRendering;
+            try
+            {
+                PSStyle.Instance.OutputRendering = OutputRendering.PlainText;
+                var plain = new Fixture(terminal: true);
+                plain.UI.WriteWarningLine("w");
+                plain.UI.WriteLine("\u001b[32;1mHeader\u001b[0m");
+                Assert.Equal("WARNING: w" + Environment.NewLine, plain.Err.ToString());
+                Assert.Equal("Header" + Environment.NewLine, plain.Out.ToString());
+            }
+            finally
+            {
+                PSStyle.Instance.OutputRendering = saved;
+            }
+        }
+
+        [Fact]
         public void Engine_styling_sequences_are_stripped_when_output_is_redirected()
         {
             var redirected = new Fixture();

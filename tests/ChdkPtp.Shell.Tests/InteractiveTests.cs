@@ -52,6 +52,16 @@ namespace ChdkPtp.Shell.Tests
             Assert.True(failed.ExitCode == 1, failed.ToString());
         }
 
+        [Fact]
+        public void NoExit_keeps_the_session_of_the_command_open_for_the_prompt()
+        {
+            ShellResult r = ChdkpsRunner.Run(new[] { "-nom", "-NoExit", "-c", "$kept = 21; 'command ran'" },
+                stdin: "\"kept is $($kept * 2)\"\nexit 9\n");
+            Assert.True(r.ExitCode == 9, r.ToString());
+            Assert.Contains("command ran", r.StdOut);
+            Assert.Contains("kept is 42", r.StdOut);
+        }
+
         private static bool CanSendSigInt => !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
         [Fact]
