@@ -22,9 +22,13 @@ namespace ChdkPtp.Shell
             ErrorRedirected = errorRedirected;
             IsRealConsole = isRealConsole;
             VirtualTerminal = virtualTerminal;
+            Lines = new InputLines(input);
         }
 
         public TextReader In { get; }
+
+        /// <summary>Standard input as lines that a Ctrl+C can abandon; every line read goes through it.</summary>
+        public InputLines Lines { get; }
         public TextWriter Out { get; }
         public TextWriter Error { get; }
 

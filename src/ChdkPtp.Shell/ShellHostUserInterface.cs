@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
+using System.Threading;
 
 namespace ChdkPtp.Shell
 {
@@ -238,6 +239,12 @@ namespace ChdkPtp.Shell
             }
         }
 
+        /// <summary>
+        /// Cancelled when Ctrl+C asks the running pipeline to stop, so that a prompt waiting for
+        /// an answer gives up (the pipeline then stops) instead of holding the stop back.
+        /// </summary>
+        internal Func<CancellationToken> StopToken { get; set; } = () => CancellationToken.None;
+
         private string ReadInputLine()
         {
             lock (_io.WriteLock)
@@ -246,7 +253,15 @@ namespace ChdkPtp.Shell
                 _io.Out.Flush();
             }
 
-            return _io.In.ReadLine();
+            try
+            {
+                return _io.Lines.ReadLine(StopToken());
+            }
+            catch (OperationCanceledException)
+            {
+                WriteLine();
+                throw new PipelineStoppedException();
+            }
         }
 
         public override string ReadLine()

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Management.Automation.Runspaces;
 using System.Text;
+using System.Threading;
 
 namespace ChdkPtp.Shell
 {
@@ -29,6 +30,7 @@ namespace ChdkPtp.Shell
         private readonly object _gate = new object();
         private Runspace _runspace;
         private Pipeline _current;
+        private CancellationTokenSource _stopping;
         private DateTime? _stopRequestedUtc;
         private bool _atPrompt;
 
@@ -44,6 +46,7 @@ namespace ChdkPtp.Shell
             _options = options ?? throw new ArgumentNullException(nameof(options));
             _io = io ?? throw new ArgumentNullException(nameof(io));
             _ui = new ShellHostUserInterface(io, options.NonInteractive);
+            _ui.StopToken = CurrentStopToken;
             _host = new ShellHost(_ui);
         }
 
@@ -298,7 +301,7 @@ namespace ChdkPtp.Shell
             try
             {
                 _io.Out.Flush();
-                return _io.In.ReadLine();
+                return _io.Lines.ReadLine(CancellationToken.None);
             }
             finally
             {
@@ -383,9 +386,11 @@ namespace ChdkPtp.Shell
         /// <summary>Invokes a pipeline so that Ctrl+C can stop it. The caller disposes the pipeline.</summary>
         private Collection<PSObject> InvokeTracked(Pipeline pipeline)
         {
+            var stopping = new CancellationTokenSource();
             lock (_gate)
             {
                 _current = pipeline;
+                _stopping = stopping;
                 _stopRequestedUtc = null;
             }
 
@@ -398,8 +403,11 @@ namespace ChdkPtp.Shell
                 lock (_gate)
                 {
                     _current = null;
+                    _stopping = null;
                     _stopRequestedUtc = null;
                 }
+
+                stopping.Dispose();
             }
         }
 
@@ -464,6 +472,14 @@ namespace ChdkPtp.Shell
             }
         }
 
+        private CancellationToken CurrentStopToken()
+        {
+            lock (_gate)
+            {
+                return _stopping?.Token ?? CancellationToken.None;
+            }
+        }
+
         // ---- Ctrl+C ---------------------------------------------------------------------------
 
         /// <summary>
@@ -501,6 +517,7 @@ namespace ChdkPtp.Shell
 
                 _stopRequestedUtc = now;
                 e.Cancel = true;
+                _stopping?.Cancel();
             }
 
             try

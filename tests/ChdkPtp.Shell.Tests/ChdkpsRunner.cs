@@ -157,36 +157,38 @@ namespace ChdkPtp.Shell.Tests
             return false;
         }
 
-        /// <summary>Reads lines until one contains <paramref name="marker"/>; returns everything read.</summary>
+        /// <summary>
+        /// Reads until the text read so far contains <paramref name="marker"/> (which need not end a
+        /// line: prompts do not); returns everything read.
+        /// </summary>
         public static string ReadUntil(StreamReader reader, string marker, TimeSpan timeout)
         {
             var seen = new StringBuilder();
+            var buffer = new char[1];
             using (var cts = new CancellationTokenSource(timeout))
             {
-                while (true)
+                while (seen.ToString().IndexOf(marker, StringComparison.Ordinal) < 0)
                 {
-                    string line;
+                    int read;
                     try
                     {
-                        line = reader.ReadLineAsync(cts.Token).AsTask().GetAwaiter().GetResult();
+                        read = reader.ReadAsync(buffer.AsMemory(), cts.Token).AsTask().GetAwaiter().GetResult();
                     }
                     catch (OperationCanceledException)
                     {
                         throw new TimeoutException($"'{marker}' did not appear. Output so far:\n{seen}");
                     }
 
-                    if (line == null)
+                    if (read == 0)
                     {
                         throw new InvalidOperationException($"Output ended before '{marker}'. Output:\n{seen}");
                     }
 
-                    seen.AppendLine(line);
-                    if (line.Contains(marker, StringComparison.Ordinal))
-                    {
-                        return seen.ToString();
-                    }
+                    seen.Append(buffer, 0, read);
                 }
             }
+
+            return seen.ToString();
         }
 
         private static string FindRepoRoot()

@@ -25,7 +25,9 @@ namespace ChdkPtp.Shell.Tests
         {
             using (var temp = new TempFolder())
             {
-                string script = temp.Write(Path.Combine("scripts", "args.ps1"), ArgsScript);
+                // Wildcard brackets, quotes, '$' and spaces in the path must not matter.
+                string folder = "scripts [1] it's $x";
+                string script = temp.Write(Path.Combine(folder, "job[2] args.ps1"), ArgsScript);
                 ShellResult r = ChdkpsRunner.Run(
                     new[] { "-NoModule", "-File", script, "pos1", "-Count", "3", "-Loud", "-Name:bob", "extra", "-5" });
                 Assert.True(r.ExitCode == 0, r.ToString());
@@ -38,7 +40,7 @@ namespace ChdkPtp.Shell.Tests
                 // A relative path, the implicit -File (first bare argument), '-Switch:false',
                 // and '-Name:' followed by a separate value.
                 ShellResult relative = ChdkpsRunner.Run(
-                    new[] { "-nom", Path.Combine("scripts", "args.ps1"), "-Loud:false", "-Name:", "x y", "-First", "f" },
+                    new[] { "-nom", Path.Combine(folder, "job[2] args.ps1"), "-Loud:false", "-Name:", "x y", "-First", "f" },
                     workingDirectory: temp.Path);
                 Assert.True(relative.ExitCode == 0, relative.ToString());
                 Assert.Contains("First=f|Count=1|Loud=False|Name=x y|Rest=", relative.StdOut);

@@ -113,6 +113,41 @@ namespace ChdkPtp.Shell.Tests
         }
 
         [Fact]
+        public void CtrlC_at_a_confirmation_prompt_stops_the_command_and_the_next_line_still_runs()
+        {
+            if (!CanSendSigInt)
+            {
+                return;
+            }
+
+            using (Process p = ChdkpsRunner.Start(new[] { "-nom" }, defaultSigInt: true))
+            {
+                var stderr = p.StandardError.ReadToEndAsync();
+                p.StandardInput.WriteLine(
+                    "function Remove-Thing { [CmdletBinding(SupportsShouldProcess)] param() " +
+                    "if ($PSCmdlet.ShouldProcess('thing')) { 'removed' } else { 'kept' } }; Remove-Thing -Confirm; 'after the prompt'");
+                p.StandardInput.Flush();
+                ChdkpsRunner.ReadUntil(p.StandardOutput, "[?] Help", Wait);
+
+                // The prompt is waiting for an answer; Ctrl+C must not need one to stop the command.
+                ChdkpsRunner.SendSigInt(p);
+                Thread.Sleep(500);
+                Assert.False(p.HasExited, "a single Ctrl+C must not end the shell");
+
+                // That line reaches the prompt, not the abandoned confirmation.
+                p.StandardInput.WriteLine("'next line ran'");
+                p.StandardInput.WriteLine("exit 5");
+                p.StandardInput.Flush();
+                string rest = ChdkpsRunner.ReadUntil(p.StandardOutput, "next line ran", Wait);
+                Assert.True(p.WaitForExit((int)Wait.TotalMilliseconds), "chdkps did not exit");
+                Assert.True(p.ExitCode == 5, $"exit code {p.ExitCode}; stderr: {stderr.Result}");
+                Assert.DoesNotContain("removed", rest);
+                Assert.DoesNotContain("kept", rest);
+                Assert.DoesNotContain("after the prompt", rest);
+            }
+        }
+
+        [Fact]
         public void A_second_CtrlC_while_stopping_ends_the_process()
         {
             if (!CanSendSigInt)
