@@ -28,8 +28,6 @@ namespace ChdkPtp.Shell
 
         public override PSHostUserInterface UI => _ui;
 
-        internal ShellHostUserInterface ShellUI => _ui;
-
         public override CultureInfo CurrentCulture => _culture;
 
         public override CultureInfo CurrentUICulture => _uiCulture;

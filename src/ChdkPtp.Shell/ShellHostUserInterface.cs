@@ -39,10 +39,6 @@ namespace ChdkPtp.Shell
 
         public override PSHostRawUserInterface RawUI => _rawUI;
 
-        internal ProgressRenderer Progress => _progress;
-
-        internal ConsoleIO IO => _io;
-
         /// <summary>True when ANSI sequences reach a terminal; the engine then styles its output.</summary>
         public override bool SupportsVirtualTerminal => !_io.OutputRedirected && _io.VirtualTerminal;
 

@@ -77,9 +77,6 @@ namespace ChdkPtp.Shell
             }
         }
 
-        /// <summary>Columns used to format output.</summary>
-        public int FormatWidth => _bufferOverride?.Width ?? _io.Width;
-
         public override Size BufferSize
         {
             get => _bufferOverride ?? new Size(_io.Width, _io.Height);
