@@ -179,14 +179,19 @@ namespace ChdkPtp.Simulator
             }
         }
 
-        private string ResolveCardPath(string cameraPath)
+        /// <summary>Bytes as chars 0-255, the way CHDK's C code sees names and scripts: nothing is lost.</summary>
+        private static string Latin1(byte[] data, int offset, int count)
         {
-            // Interim: A/ paths under the card root; replaced by the virtual card's resolver.
-            cameraPath = cameraPath.Replace('\\', '/');
-            if (!cameraPath.StartsWith("A/", StringComparison.OrdinalIgnoreCase)) return null;
-            var parts = cameraPath.Substring(2).Split('/');
-            foreach (var part in parts) if (part.Length == 0 || part == "." || part == "..") return null;
-            return Path.Combine(_camera.CardRoot, Path.Combine(parts));
+            var chars = new char[count];
+            for (int i = 0; i < count; i++) chars[i] = (char)data[offset + i];
+            return new string(chars);
+        }
+
+        private static byte[] Latin1Bytes(string text)
+        {
+            var b = new byte[text.Length];
+            for (int i = 0; i < b.Length; i++) b[i] = (byte)text[i];
+            return b;
         }
 
         private bool Supports(int minor) => _camera.Options.ProtocolMajor == 2 && _camera.Options.ProtocolMinor >= minor;
@@ -258,15 +263,15 @@ namespace ChdkPtp.Simulator
             if (data.Length < 4) return Respond(c, PtpResponseCode.GeneralError);
             uint nameLength = BitConverter.ToUInt32(data, 0);
             if (nameLength == 0 || nameLength > data.Length - 4 || nameLength > 2040) return Respond(c, PtpResponseCode.GeneralError);
-            var name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
+            var name = Latin1(data, 4, (int)nameLength);
             int nul = name.IndexOf('\0');
             if (nul >= 0) name = name.Substring(0, nul); // camlib sends the terminator in name_len
-            var host = ResolveCardPath(name);
-            if (host == null) return Respond(c, PtpResponseCode.GeneralError);
+            var file = _camera.Card.Open(name, "wb"); // fopen(name, "wb") as core/ptp.c
+            if (!file.Ok) return Respond(c, PtpResponseCode.GeneralError);
             try
             {
-                using (var fs = new FileStream(host, FileMode.Create, FileAccess.Write, FileShare.Read))
-                    fs.Write(data, 4 + (int)nameLength, data.Length - 4 - (int)nameLength);
+                using (file.Value)
+                    file.Value.Stream.Write(data, 4 + (int)nameLength, data.Length - 4 - (int)nameLength);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -279,16 +284,17 @@ namespace ChdkPtp.Simulator
         {
             var stored = _tempData;
             _tempData = null; // consumed before opening, as core/ptp.c does
-            string host = stored == null ? null : ResolveCardPath(Encoding.UTF8.GetString(stored));
-            if (host == null || !File.Exists(host))
+            var file = stored == null ? default : _camera.Card.Open(Latin1(stored, 0, stored.Length), "rb");
+            if (!file.Ok)
             {
                 link.SendData(c, new byte[1]);
                 return Respond(c, PtpResponseCode.GeneralError);
             }
             try
             {
-                using (var fs = new FileStream(host, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+                using (file.Value)
                 {
+                    var fs = file.Value.Stream;
                     long length = fs.Length;
                     if (length == 0)
                     {
@@ -316,8 +322,9 @@ namespace ChdkPtp.Simulator
                 return Respond(c, PtpResponseCode.ParameterNotSupported, oldId, 0u);
             var flags = Supports(6) ? (ExecuteScriptFlags)(p2 & ~ChdkConstants.ScriptLanguageMask) : ExecuteScriptFlags.None;
 
+            // The engine takes the script's bytes one char per byte; CHDK ends the text at the first NUL.
             int end = Array.IndexOf(data, (byte)0);
-            var code = Protocol.Chdk.Scripting.LuaText.Decode(data.AsSpan(0, end < 0 ? data.Length : end));
+            var code = Latin1(data, 0, end < 0 ? data.Length : end);
 
             if (_camera.Scripts.IsRunning)
             {
@@ -332,7 +339,7 @@ namespace ChdkPtp.Simulator
             string error = _camera.Scripts.Start(code, id);
             if (error != null)
             {
-                _camera.CameraToHost.TryEnqueue(new ScriptMessage(ScriptMessageType.Error, (uint)ScriptErrorType.Compile, id, Protocol.Chdk.Scripting.LuaText.Encode(error)));
+                _camera.CameraToHost.TryEnqueue(new ScriptMessage(ScriptMessageType.Error, (uint)ScriptErrorType.Compile, id, Latin1Bytes(error)));
                 return Respond(c, PtpResponseCode.OK, id, (uint)ScriptErrorType.Compile);
             }
             return Respond(c, PtpResponseCode.OK, id, 0u);

@@ -31,6 +31,7 @@ namespace ChdkPtp.Simulator
             }
             Directory.CreateDirectory(Options.Root);
             RecordMode = Options.StartInRecordMode;
+            Card = new Card.VirtualCard(Options.Root);
             Scripts = new Lua.LuaScriptEngine(this);
         }
 
@@ -38,6 +39,9 @@ namespace ChdkPtp.Simulator
 
         /// <summary>Host folder that is the card's <c>A/</c>.</summary>
         public string CardRoot => Options.Root;
+
+        /// <summary>The SD card: camera paths (<c>A/...</c>) with FAT rules, shared by scripts and file transfers.</summary>
+        public Card.VirtualCard Card { get; }
 
         public MemoryImage Memory { get; } = new MemoryImage();
 

@@ -236,8 +236,17 @@ end
 local translate = H.translate
 
 local function load_translated(code, name, has_env, env)
+  if sbyte(code, 1) == 27 then
+    -- a binary chunk: no translation; Lua refuses it (text mode only)
+    return orig_load(code, name, 't')
+  end
   local translated, terr = translate(code)
-  if translated == nil then return nil, terr end
+  if translated == nil then
+    -- the translator reports ':LINE: ...'; prefix the chunk's name as Lua would
+    local c = ssub(name, 1, 1)
+    if (c == '=' or c == '@') and ssub(terr, 1, 1) == ':' then terr = ssub(name, 2) .. terr end
+    return nil, terr
+  end
   if has_env then return orig_load(translated, name, 't', env) end
   return orig_load(translated, name, 't')
 end

@@ -31,7 +31,7 @@ namespace ChdkPtp.Simulator.Lua
         public LuaScriptEngine(VirtualCamera camera)
         {
             _camera = camera ?? throw new ArgumentNullException(nameof(camera));
-            Card = new VirtualCard(camera.CardRoot);
+            Card = camera.Card;
         }
 
         /// <summary>The camera's SD card (<c>A/</c>).</summary>

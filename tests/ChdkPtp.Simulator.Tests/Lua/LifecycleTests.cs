@@ -143,8 +143,8 @@ namespace ChdkPtp.Simulator.Tests.Lua
         public void LongComputation_RunsToCompletion_DespiteTimeSlicing()
         {
             using var h = new ScriptHarness();
-            Assert.Equal(500000500000L.GetHashCode() == 0 ? 0 : 1784293664,
-                h.RunInt("local s = 0 for i = 1, 1000000 do s = s + i end return s & 0x7FFFFFFF"));
+            // 500000500000 wraps to 1784293664 in CHDK's 32-bit numbers.
+            Assert.Equal(1784293664, h.RunInt("local s = 0 for i = 1, 1000000 do s = s + i end return s"));
         }
 
         [Fact]
@@ -248,7 +248,7 @@ namespace ChdkPtp.Simulator.Tests.Lua
         [Theory]
         [InlineData("local function f() return 1 + f() end return f()", "stack overflow")]
         [InlineData("local function f(n) local ok, e = pcall(f, n + 1) if not ok then error(e, 0) end return e end return f(1)", "overflow")]
-        [InlineData("local s = 'return ' .. string.rep('(', 10000) .. '1' .. string.rep(')', 10000) local f, e = loadstring(s) error(e, 0)", "overflow")]
+        [InlineData("local s = 'return ' .. string.rep('(', 10000) .. '1' .. string.rep(')', 10000) local f, e = loadstring(s) error(e, 0)", "too many syntax levels")]
         public void DeepRecursion_IsALuaError_NotACrash(string code, string expected)
         {
             using var h = new ScriptHarness();
