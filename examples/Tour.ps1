@@ -7,7 +7,7 @@ param(
     [string] $SimulatorRoot
 )
 $ErrorActionPreference = 'Stop'
-if (-not (Get-Module ChdkPtp)) { Import-Module (Join-Path $PSScriptRoot '../ChdkPtp.psd1') }
+if (-not (Get-Module ChdkPtp)) { Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'ChdkPtp.psd1')) }
 
 # 1. Connect: a session object, and the default for every other cmdlet.
 $connect = @{ Simulator = $true }
