@@ -54,7 +54,7 @@ catch {
 
 # 8. Camera memory (the simulator keeps a memory image).
 Set-ChdkMemory -Address 0x1900 -Bytes ([byte[]][char[]]'CHDK') -Confirm:$false
-Get-ChdkMemory -Address 0x1900 -Length 16
+Get-ChdkMemory -Address 0x1900 -Length 16 | Out-Default
 
 $cam | Disconnect-ChdkCamera
 "Disconnected. Connected sessions left: $(@(Get-ChdkCamera).Count)"
