@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using ChdkPtp.Protocol.Chdk;
@@ -92,7 +93,7 @@ namespace ChdkPtp.Simulator
                 }
                 if (!SessionOpen)
                 {
-                    if (HasDataOut(c)) link.ReceiveData(c);
+                    if (HasDataOut(c) && IsKnown(c.Code)) link.ReceiveData(c);
                     return Respond(c, IsKnown(c.Code) ? PtpResponseCode.SessionNotOpen : PtpResponseCode.OperationNotSupported);
                 }
                 switch (c.Code)
@@ -100,7 +101,7 @@ namespace ChdkPtp.Simulator
                     case PtpOperation.CloseSession:
                         SessionOpen = false;
                         return Respond(c, PtpResponseCode.OK);
-                    case PtpOperation.Chdk:
+                    case PtpOperation.Chdk when _camera.Options.ChdkInstalled:
                         return HandleChdk(c, link);
                     default:
                         return Respond(c, PtpResponseCode.OperationNotSupported);
@@ -108,8 +109,8 @@ namespace ChdkPtp.Simulator
             }
         }
 
-        private static bool IsKnown(ushort code) =>
-            code == PtpOperation.CloseSession || code == PtpOperation.Chdk;
+        private bool IsKnown(ushort code) =>
+            code == PtpOperation.CloseSession || (code == PtpOperation.Chdk && _camera.Options.ChdkInstalled);
 
         public DeviceInfo BuildDeviceInfo()
         {
@@ -125,7 +126,7 @@ namespace ChdkPtp.Simulator
                 {
                     0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007, 0x1008, 0x1009, 0x100A, 0x100B,
                     0x100C, 0x100D, 0x1014, 0x1015, 0x1016, 0x101B, PtpOperation.Chdk,
-                },
+                }.Where(op => op != PtpOperation.Chdk || o.ChdkInstalled).ToArray(),
                 EventsSupported = new ushort[] { 0x4001, 0x4002, 0x4003, 0x4004, 0x4005, 0x4006, 0x4008, 0x4009, 0x400A, 0x400D },
                 DevicePropertiesSupported = new ushort[] { 0x5001, 0x5003, 0xD402, 0xD406, 0xD407 },
                 CaptureFormats = new ushort[] { 0x3801 },

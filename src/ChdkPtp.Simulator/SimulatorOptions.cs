@@ -26,6 +26,9 @@ namespace ChdkPtp.Simulator
         public string OperatingSystem { get; set; } = "dryos";
         public int Digic { get; set; } = 4;
 
+        /// <summary>False simulates a Canon camera without CHDK: no 0x9999 operation.</summary>
+        public bool ChdkInstalled { get; set; } = true;
+
         /// <summary>CHDK PTP protocol version the camera reports (older versions let clients test their gates).</summary>
         public int ProtocolMajor { get; set; } = 2;
         public int ProtocolMinor { get; set; } = 9;
