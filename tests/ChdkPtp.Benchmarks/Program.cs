@@ -4,7 +4,6 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using ChdkPtp.Protocol.Chdk;
 using ChdkPtp.Protocol.Chdk.Scripting;
@@ -17,7 +16,7 @@ namespace ChdkPtp.Benchmarks
     {
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*'
         public static void Main(string[] args) =>
-            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance.WithOptions(ConfigOptions.JoinSummary));
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
         internal static string RepoRoot()
         {
