@@ -180,21 +180,6 @@ namespace ChdkPtp.Simulator
             }
         }
 
-        /// <summary>Bytes as chars 0-255, the way CHDK's C code sees names and scripts: nothing is lost.</summary>
-        private static string Latin1(byte[] data, int offset, int count)
-        {
-            var chars = new char[count];
-            for (int i = 0; i < count; i++) chars[i] = (char)data[offset + i];
-            return new string(chars);
-        }
-
-        private static byte[] Latin1Bytes(string text)
-        {
-            var b = new byte[text.Length];
-            for (int i = 0; i < b.Length; i++) b[i] = (byte)text[i];
-            return b;
-        }
-
         private bool Supports(int minor) => _camera.Options.ProtocolMajor == 2 && _camera.Options.ProtocolMinor >= minor;
 
         private PtpResponse GetMemory(PtpCommand c, IResponderLink link)
@@ -264,9 +249,10 @@ namespace ChdkPtp.Simulator
             if (data.Length < 4) return Respond(c, PtpResponseCode.GeneralError);
             uint nameLength = BitConverter.ToUInt32(data, 0);
             if (nameLength == 0 || nameLength > data.Length - 4 || nameLength > 2040) return Respond(c, PtpResponseCode.GeneralError);
-            var name = Latin1(data, 4, (int)nameLength);
-            int nul = name.IndexOf('\0');
-            if (nul >= 0) name = name.Substring(0, nul); // camlib sends the terminator in name_len
+            // camlib sends the terminator in name_len: the name ends at the first NUL, as CHDK's C string does.
+            var raw = new byte[nameLength];
+            Buffer.BlockCopy(data, 4, raw, 0, raw.Length);
+            var name = Lua.LuaText.Decode(Lua.LuaText.UpToNul(raw)); // as the Lua file functions decode names
             var file = _camera.Card.Open(name, "wb"); // fopen(name, "wb") as core/ptp.c
             if (!file.Ok) return Respond(c, PtpResponseCode.GeneralError);
             try
@@ -285,7 +271,7 @@ namespace ChdkPtp.Simulator
         {
             var stored = _tempData;
             _tempData = null; // consumed before opening, as core/ptp.c does
-            var file = stored == null ? default : _camera.Card.Open(Latin1(stored, 0, stored.Length), "rb");
+            var file = stored == null ? default : _camera.Card.Open(Lua.LuaText.Decode(Lua.LuaText.UpToNul(stored)), "rb");
             if (!file.Ok)
             {
                 link.SendData(c, new byte[1]);
@@ -325,7 +311,7 @@ namespace ChdkPtp.Simulator
 
             // The engine takes the script's bytes one char per byte; CHDK ends the text at the first NUL.
             int end = Array.IndexOf(data, (byte)0);
-            var code = Latin1(data, 0, end < 0 ? data.Length : end);
+            var code = Lua.LuaText.Latin1(data, end < 0 ? data.Length : end);
 
             if (_camera.Scripts.IsRunning)
             {
@@ -340,7 +326,7 @@ namespace ChdkPtp.Simulator
             string error = _camera.Scripts.Start(code, id);
             if (error != null)
             {
-                _camera.CameraToHost.TryEnqueue(new ScriptMessage(ScriptMessageType.Error, (uint)ScriptErrorType.Compile, id, Latin1Bytes(error)));
+                _camera.CameraToHost.TryEnqueue(new ScriptMessage(ScriptMessageType.Error, (uint)ScriptErrorType.Compile, id, Lua.LuaText.CodeBytes(error)));
                 return Respond(c, PtpResponseCode.OK, id, (uint)ScriptErrorType.Compile);
             }
             return Respond(c, PtpResponseCode.OK, id, 0u);
