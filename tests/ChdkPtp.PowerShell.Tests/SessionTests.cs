@@ -67,5 +67,16 @@ namespace ChdkPtp.PowerShell.Tests
             h.Run("$s = Connect-ChdkCamera -Simulator; $s | Disconnect-ChdkCamera -WhatIf").AssertClean();
             Assert.Equal(true, h.Run("$s.IsConnected").Values.Single());
         }
+
+        [Fact]
+        public void ConnectWithoutATransportSaysWhatIsAvailable()
+        {
+            using var h = new PsHost();
+            var r = h.Run("Connect-ChdkCamera");
+            var e = Assert.Single(r.Errors);
+            Assert.Equal("ChdkTransportNotAvailable,ChdkPtp.Commands.ConnectChdkCameraCommand", e.FullyQualifiedErrorId);
+            Assert.Contains("-Simulator", e.Exception.Message);
+            Assert.Empty(h.Run("Get-ChdkCamera").Output);
+        }
     }
 }

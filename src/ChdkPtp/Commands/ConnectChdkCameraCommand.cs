@@ -16,8 +16,9 @@ namespace ChdkPtp.Commands
     {
         private const string SimulatorSet = "Simulator";
 
-        /// <summary>Connect to a virtual CHDK camera inside this process.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = SimulatorSet)]
+        /// <summary>Connect to a virtual CHDK camera inside this process. (USB and PTP/IP connections to real
+        /// cameras get their own parameter sets in a later version; until then this switch is required.)</summary>
+        [Parameter(ParameterSetName = SimulatorSet)]
         public SwitchParameter Simulator { get; set; }
 
         /// <summary>Folder holding the virtual camera's SD card (created if missing). Default: a new temporary folder, deleted on disconnect.</summary>
@@ -27,6 +28,12 @@ namespace ChdkPtp.Commands
 
         protected override void ProcessRecord()
         {
+            if (!Simulator)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new NotSupportedException("This version of ChdkPtp connects only to the simulator: use Connect-ChdkCamera -Simulator. USB and PTP/IP connections to real cameras come in a later version."),
+                    "ChdkTransportNotAvailable", ErrorCategory.NotImplemented, null));
+            }
             string root = null;
             if (SimulatorRoot != null)
             {
