@@ -78,5 +78,22 @@ namespace ChdkPtp.PowerShell.Tests
             Assert.Contains("-Simulator", e.Exception.Message);
             Assert.Empty(h.Run("Get-ChdkCamera").Output);
         }
+
+        [Fact]
+        public void DisconnectFromAnotherRunspaceEndsARunningCommandWithAnError()
+        {
+            using var a = new PsHost();
+            using var b = new PsHost();
+            a.Run("$cam = Connect-ChdkCamera -Simulator").AssertClean();
+            var (ps, pending) = a.Begin("Invoke-ChdkLua 'sleep(3000) return 1'; 'after'");
+            System.Threading.Thread.Sleep(300);
+            b.Run("Get-ChdkCamera | Disconnect-ChdkCamera").AssertClean();
+            Assert.True(pending.AsyncWaitHandle.WaitOne(10000), "the command did not end");
+            var output = ps.EndInvoke(pending);
+            Assert.Equal("after", output.Last().BaseObject);
+            var e = Assert.Single(ps.Streams.Error);
+            Assert.Matches("^(ChdkConnectionLost|ChdkSessionClosed),", e.FullyQualifiedErrorId);
+            ps.Dispose();
+        }
     }
 }

@@ -81,7 +81,7 @@ namespace ChdkPtp.Protocol.Ptp
             if (dataOut != null && dataIn != null) throw new ArgumentException("A transaction has at most one data phase.");
             lock (_lock)
             {
-                if (_disposed) throw new ObjectDisposedException(nameof(PtpSession));
+                if (_disposed) throw new PtpTransportException($"The session with the camera ({Transport.Description}) is closed.");
                 if (!IsOpen && code != PtpOperation.OpenSession && code != PtpOperation.GetDeviceInfo)
                     throw new PtpException("The PTP session is not open.");
                 return RunLocked(code, parameters, dataOut, dataIn, cancel, out gotData);

@@ -30,26 +30,26 @@ namespace ChdkPtp.Commands
             bool any = false;
             try
             {
-                using (session.Acquire(CancelToken))
+                while (true)
                 {
-                    while (true)
+                    // The session is taken for each read only, so other commands can use it during a long -Wait.
+                    ChdkScriptMessage m;
+                    using (session.Acquire(CancelToken))
+                        m = session.Client.ReadScriptMessage();
+                    if (m != null)
                     {
-                        var m = session.Client.ReadScriptMessage();
-                        if (m != null)
-                        {
-                            any = true;
-                            WriteObject(new ChdkMessage(m, LuaValueConverter.ToPowerShell(ScriptRunner.DecodeValue(m, WriteWarning)), session));
-                            continue;
-                        }
-                        if (any || !Wait) return;
-                        if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && clock.Elapsed.TotalSeconds >= Timeout)
-                        {
-                            WriteChdkError(new ChdkTimeoutException($"No script message arrived within {Timeout:0.###} s."), session);
-                            return;
-                        }
-                        if (CancelToken.WaitHandle.WaitOne(delay)) throw new PipelineStoppedException();
-                        delay = Math.Min(delay * 2, 100);
+                        any = true;
+                        WriteObject(new ChdkMessage(m, LuaValueConverter.ToPowerShell(ScriptRunner.DecodeValue(m, WriteWarning)), session));
+                        continue;
                     }
+                    if (any || !Wait) return;
+                    if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && clock.Elapsed.TotalSeconds >= Timeout)
+                    {
+                        WriteChdkError(new ChdkTimeoutException($"No script message arrived within {Timeout:0.###} s."), session);
+                        return;
+                    }
+                    if (CancelToken.WaitHandle.WaitOne(delay)) throw new PipelineStoppedException();
+                    delay = Math.Min(delay * 2, 100);
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -85,6 +85,12 @@ namespace ChdkPtp
         {
             if (!IsConnected) throw new ChdkSessionClosedException(this);
             _operation.Wait(cancel);
+            if (!IsConnected)
+            {
+                // Disconnected (or the link failed) while this thread waited its turn.
+                _operation.Release();
+                throw new ChdkSessionClosedException(this);
+            }
             return new Releaser(_operation);
         }
 
