@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Threading;
 using ChdkPtp.Protocol.Ptp;
@@ -34,9 +35,13 @@ namespace ChdkPtp.Protocol.Transport.Loopback
 
         public void Write(ReadOnlySpan<byte> data)
         {
+            // The writer's buffer is reused as soon as Write returns: copy into a pooled array, given back
+            // when the reader has taken every byte.
+            var buffer = data.Length == 0 ? Array.Empty<byte>() : ArrayPool<byte>.Shared.Rent(data.Length);
+            data.CopyTo(buffer);
             var seg = new Segment
             {
-                Data = data.Length == 0 ? Array.Empty<byte>() : data.ToArray(),
+                Data = buffer,
                 Length = data.Length,
                 EndsShort = data.Length % MaxPacketSize != 0 || data.Length == 0,
             };
@@ -81,6 +86,7 @@ namespace ChdkPtp.Protocol.Transport.Loopback
                     if (seg.Position == seg.Length)
                     {
                         _segments.Dequeue();
+                        Release(seg);
                         Monitor.PulseAll(_gate);
                         if (seg.EndsShort || got == buffer.Length) return got;
                     }
@@ -101,11 +107,18 @@ namespace ChdkPtp.Protocol.Transport.Loopback
             }
         }
 
+        private static void Release(Segment seg)
+        {
+            if (seg.Data.Length > 0) ArrayPool<byte>.Shared.Return(seg.Data);
+            seg.Data = Array.Empty<byte>();
+        }
+
         /// <summary>Discards everything queued (a device reset).</summary>
         public void Clear()
         {
             lock (_gate)
             {
+                foreach (var seg in _segments) Release(seg);
                 _segments.Clear();
                 Monitor.PulseAll(_gate);
             }
