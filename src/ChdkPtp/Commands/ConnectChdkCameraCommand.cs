@@ -70,11 +70,17 @@ namespace ChdkPtp.Commands
             WriteObject(session);
         }
 
-        /// <summary>Reads get_buildinfo() for the session's version fields; a running script is left alone.</summary>
+        /// <summary>Reads get_buildinfo() for the session's version fields. Running a script flushes the
+        /// message queues, so it is skipped when a script runs or messages wait to be read.</summary>
         private void ReadBuildInfo(ChdkSession session)
         {
             try
             {
+                if (session.Client.GetScriptStatus() != ScriptStatus.None)
+                {
+                    WriteVerbose("A script is running or messages are queued on the camera: the CHDK build is not read, to leave them alone.");
+                    return;
+                }
                 var result = ScriptRunner.Run(session.Client, "local b = get_buildinfo() return b.build_number, b.build_revision, b.platform, b.platsub",
                     Array.Empty<object>(), new ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, CancelToken);
                 if (result.Returns.Count >= 4)
