@@ -57,6 +57,8 @@ namespace ChdkPtp.Protocol.Transport.Loopback
         {
             int got = 0;
             var deadline = TimeoutMs < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(TimeoutMs);
+            // A cancel wakes the waiting reader at once rather than at its next time slice.
+            using (cancel.CanBeCanceled ? cancel.Register(WakeReaders) : default(CancellationTokenRegistration))
             lock (_gate)
             {
                 while (true)
@@ -105,6 +107,11 @@ namespace ChdkPtp.Protocol.Transport.Loopback
                 _closed = true;
                 Monitor.PulseAll(_gate);
             }
+        }
+
+        private void WakeReaders()
+        {
+            lock (_gate) Monitor.PulseAll(_gate);
         }
 
         private static void Release(Segment seg)
