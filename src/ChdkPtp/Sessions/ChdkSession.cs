@@ -94,8 +94,6 @@ namespace ChdkPtp
             return new Releaser(_operation);
         }
 
-        internal bool IsClosed => Volatile.Read(ref _closed) != 0;
-
         public override string ToString() => $"ChdkSession {Id}: {Model} ({Transport})";
 
         public void Dispose()
