@@ -229,6 +229,21 @@ namespace ChdkPtp.Simulator.Tests.Files
             _cam.AssertSessionWorks();
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        [InlineData(50)]
+        public void Items_are_batched_by_the_batch_size(int batch)
+        {
+            // 10 entries below A/DCIM; each folder change adds a {dir, depth} element to the batch too
+            int reads = _cam.Counter.Count(ChdkCommand.ReadScriptMsg);
+            var items = List("A/DCIM", new CameraListOptions { Recurse = true, FilesOnly = true, BatchSize = batch });
+            Assert.Equal(7, items.Count);
+            int user = _cam.Counter.Count(ChdkCommand.ReadScriptMsg) - reads - 2; // minus the two RET messages
+            // 7 items + 4 folder markers (DCIM, 100CANON, 101CANON, SUB) = 11 elements
+            Assert.Equal((11 + batch - 1) / batch, user);
+        }
+
         [Fact]
         public void MaxItems_stops_the_listing()
         {
