@@ -59,6 +59,14 @@ namespace ChdkPtp.Simulator.Tests.Files
                 // The camera blocks when its 15-slot queue is full (750 items): it cannot have finished 10,000.
                 Assert.True(_cam.Sim.Camera.Scripts.IsRunning);
                 for (int i = 0; i < 100; i++) Assert.True(e.MoveNext());
+                // While the listing script runs: a listed file downloads (no script needed) ...
+                var item = e.Current;
+                var ms = new MemoryStream();
+                Assert.Equal(item.Length, _cam.Files.Download(item, ms));
+                Assert.Equal(File.ReadAllBytes(_cam.Host(item.FullName)), ms.ToArray());
+                // ... but another script cannot start
+                Assert.Throws<ChdkScriptRunningException>(() => _cam.Files.Stat("A/DCIM"));
+                Assert.True(e.MoveNext());
             }
             Assert.False(_cam.Sim.Camera.Scripts.IsRunning);
             Assert.NotNull(_cam.Files.Stat("A/DCIM/100CANON/IMG_0042.JPG"));
