@@ -226,7 +226,7 @@ namespace ChdkPtp.Protocol.Chdk.Files
             var p = CameraPath.Validate(path);
             var parts = CameraPath.Components(p);
             if (parts.Length == 0) return;
-            Check(p, RunScript(CameraScripts.MakeDirectory, cancel, parts), "create the folder");
+            Check(p, RunScript(CameraScripts.MakeDirectory, cancel, (object)parts), "create the folder"); // one argument: the list of levels
         }
 
         /// <summary>Removes a file or an empty folder (os.remove).</summary>
