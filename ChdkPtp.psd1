@@ -20,6 +20,9 @@
         'Get-ChdkMemory'
         'Set-ChdkMemory'
         'Invoke-ChdkFunction'
+        'Get-ChdkItem'
+        'New-ChdkDirectory'
+        'Remove-ChdkItem'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

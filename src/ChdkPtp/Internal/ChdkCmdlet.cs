@@ -59,6 +59,8 @@ namespace ChdkPtp.Internal
                 case PtpResponseException _: id = "ChdkCameraError"; category = ErrorCategory.DeviceError; break;
                 case PtpProtocolException _: id = "ChdkProtocolError"; category = ErrorCategory.ProtocolError; break;
                 case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
+                case Protocol.Chdk.Files.ChdkFileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
+                case Protocol.Chdk.Files.ChdkFileSystemException _: id = "ChdkCameraFileError"; category = ErrorCategory.WriteError; break;
                 case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
                 case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
                 case System.IO.FileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
