@@ -120,5 +120,39 @@ namespace ChdkPtp.PowerShell.Tests
             var r = _h.Run("(Get-ChdkItem A/DCIM | ForEach-Object Session).Id -eq $cam.Id").AssertClean();
             Assert.Equal(new object[] { true }, r.Values);
         }
+
+        [Fact]
+        public void APipedSessionBindsSessionOnlyNotThePath()
+        {
+            var r = _h.Run("Get-ChdkCamera -Default | Get-ChdkItem | ForEach-Object FullName").AssertClean();
+            Assert.Equal(new[] { "A/CHDK", "A/DCIM" }, r.Values.Cast<string>().OrderBy(x => x).ToArray());
+            var lua = _h.Run("Get-ChdkCamera -Default | Invoke-ChdkLua 'return 5'").AssertClean();
+            Assert.Equal(new object[] { 5 }, lua.Values);
+        }
+
+        [Fact]
+        public void PipedItemsAreTakenLiterallyNotAsWildcards()
+        {
+            var dcim = Path.Combine(_card, "DCIM", "100CANON");
+            File.WriteAllBytes(Path.Combine(dcim, "A[1].JPG"), new byte[] { 1 });
+            File.WriteAllBytes(Path.Combine(dcim, "A1.JPG"), new byte[] { 2 });
+            _h.Run("Get-ChdkItem -LiteralPath 'A/DCIM/100CANON/A[1].JPG' | Remove-ChdkItem -Confirm:$false").AssertClean();
+            Assert.False(File.Exists(Path.Combine(dcim, "A[1].JPG")));
+            Assert.True(File.Exists(Path.Combine(dcim, "A1.JPG")));
+            // An escaped -Path is literal too.
+            File.WriteAllBytes(Path.Combine(dcim, "B[2].JPG"), new byte[] { 1 });
+            _h.Run("Remove-ChdkItem 'A/DCIM/100CANON/B`[2`].JPG' -Confirm:$false").AssertClean();
+            Assert.False(File.Exists(Path.Combine(dcim, "B[2].JPG")));
+            Assert.Equal(new object[] { "A1.JPG" }, _h.Run("Get-ChdkItem -LiteralPath A/DCIM/100CANON/A1.JPG | ForEach-Object Name").AssertClean().Values);
+        }
+
+        [Fact]
+        public void UtcTimesAreComparedAsTheCameraClock()
+        {
+            var local = new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Local);
+            _h.Runspace.SessionStateProxy.SetVariable("t", local.ToUniversalTime());
+            var r = _h.Run("Get-ChdkItem A/DCIM -Recurse -File -After $t | ForEach-Object Name").AssertClean();
+            Assert.Equal(new[] { "IMG_0002.CR2", "IMG_0002.JPG" }, r.Values.Cast<string>().OrderBy(x => x).ToArray());
+        }
     }
 }

@@ -114,9 +114,10 @@ namespace ChdkPtp.Protocol.Ptp
                 }
                 return Transport.ReceiveResponse(cancel);
             }
-            catch (Exception ex) when (ex is PtpTransportException || ex is PtpProtocolException || ex is OperationCanceledException)
+            catch (Exception)
             {
-                // The pipes are now out of step with the camera: no further transaction can be trusted.
+                // Whatever broke the transaction (the link, the bytes, a cancel, or a data source or sink
+                // that threw), the pipes are now out of step with the camera: no further transaction can be trusted.
                 IsFaulted = true;
                 throw;
             }

@@ -8,16 +8,25 @@ using ChdkPtp.Protocol.Ptp;
 namespace ChdkPtp.Commands
 {
     /// <summary>Get-ChdkItem: lists files and folders on the camera's card.</summary>
-    [Cmdlet(VerbsCommon.Get, "ChdkItem")]
+    [Cmdlet(VerbsCommon.Get, "ChdkItem", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(ChdkItem))]
     public sealed class GetChdkItemCommand : ChdkSessionCmdlet
     {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
         /// <summary>Camera paths (A/DCIM, DCIM/100CANON/*.JPG); wildcards in the last components. Default: A/.</summary>
-        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [NotASession(SessionMeans = "A/", CameraPaths = true)]
         public string[] Path { get; set; }
+
+        /// <summary>Camera paths taken exactly as written (no wildcards). Items piped from Get-ChdkItem bind here by FullName.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
 
         /// <summary>List the contents of folders below, too.</summary>
         [Parameter]
@@ -49,6 +58,10 @@ namespace ChdkPtp.Commands
         [Parameter]
         public DateTime Before { get; set; }
 
+        /// <summary>The camera's clock is local time: a UTC DateTime is turned into local time first.</summary>
+        internal static DateTime ToCameraClock(DateTime t) =>
+            DateTime.SpecifyKind(t.Kind == DateTimeKind.Utc ? t.ToLocalTime() : t, DateTimeKind.Unspecified);
+
         protected override void ProcessRecord()
         {
             var session = ResolveSession();
@@ -66,10 +79,16 @@ namespace ChdkPtp.Commands
                 DirectoriesOnly = Directory,
                 Filter = Filter,
             };
-            bool after = MyInvocation.BoundParameters.ContainsKey(nameof(After));
-            bool before = MyInvocation.BoundParameters.ContainsKey(nameof(Before));
-            foreach (var path in Path ?? new[] { "A/" })
+            bool useAfter = MyInvocation.BoundParameters.ContainsKey(nameof(After));
+            bool useBefore = MyInvocation.BoundParameters.ContainsKey(nameof(Before));
+            var afterTime = useAfter ? ToCameraClock(After) : default;
+            var beforeTime = useBefore ? ToCameraClock(Before) : default;
+            var paths = ParameterSetName == LiteralPathSet
+                ? Array.ConvertAll(LiteralPath, CameraPath.Escape)
+                : Path ?? new[] { "A/" };
+            for (int n = 0; n < paths.Length; n++)
             {
+                var path = paths[n];
                 // The listing runs as a camera script; collect it and free the session before emitting, so
                 // the next command of the pipeline (Remove-ChdkItem, Receive-ChdkFile) can use the camera.
                 var items = new List<CameraItem>();
@@ -82,15 +101,17 @@ namespace ChdkPtp.Commands
                     }
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { WriteChdkError(ex, path); continue; }
-                catch (ArgumentException ex) { WriteChdkError(ex, path); continue; }
+                catch (PtpException ex) { WriteChdkError(ex, Target(n, path)); continue; }
+                catch (ArgumentException ex) { WriteChdkError(ex, Target(n, path)); continue; }
                 foreach (var item in items)
                 {
-                    if (after && item.LastWriteTime <= After) continue;
-                    if (before && item.LastWriteTime >= Before) continue;
+                    if (useAfter && item.LastWriteTime <= afterTime) continue;
+                    if (useBefore && item.LastWriteTime >= beforeTime) continue;
                     WriteObject(new ChdkItem(item, session));
                 }
             }
         }
+
+        private string Target(int index, string path) => ParameterSetName == LiteralPathSet ? LiteralPath[index] : path;
     }
 }

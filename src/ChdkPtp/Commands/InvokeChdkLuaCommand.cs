@@ -24,6 +24,7 @@ namespace ChdkPtp.Commands
         /// <summary>The Lua code to run.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CodeSet, ValueFromPipeline = true)]
         [AllowEmptyString]
+        [NotASession]
         public string Code { get; set; }
 
         /// <summary>A file of Lua code to run (wildcards allowed; they must match exactly one file).</summary>

@@ -15,6 +15,7 @@ namespace ChdkPtp.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
+        [NotASession]
         public string[] Path { get; set; }
 
         protected override void ProcessRecord()

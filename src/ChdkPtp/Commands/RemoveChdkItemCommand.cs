@@ -9,16 +9,25 @@ using ChdkPtp.Protocol.Ptp;
 namespace ChdkPtp.Commands
 {
     /// <summary>Remove-ChdkItem: deletes files and folders on the camera's card.</summary>
-    [Cmdlet(VerbsCommon.Remove, "ChdkItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "ChdkItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = PathSet)]
     [OutputType(typeof(void))]
     public sealed class RemoveChdkItemCommand : ChdkSessionCmdlet
     {
-        /// <summary>Camera paths to delete; wildcards in the last components. Items piped from Get-ChdkItem bind by FullName.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("FullName")]
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        /// <summary>Camera paths to delete; wildcards in the last components.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [NotASession(CameraPaths = true)]
         public string[] Path { get; set; }
+
+        /// <summary>Camera paths taken exactly as written (no wildcards). Items piped from Get-ChdkItem bind here by FullName.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("FullName", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
 
         /// <summary>Delete folders with everything in them. Without it, a folder that is not empty is an error.</summary>
         [Parameter]
@@ -27,7 +36,8 @@ namespace ChdkPtp.Commands
         protected override void ProcessRecord()
         {
             var session = ResolveSession();
-            foreach (var path in Path)
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (var path in literal ? LiteralPath : Path)
             {
                 try
                 {
@@ -36,7 +46,7 @@ namespace ChdkPtp.Commands
                     using (session.Acquire(CancelToken))
                     {
                         var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
-                        targets = Resolve(fs, path);
+                        targets = Resolve(fs, path, literal);
                     }
                     foreach (var item in targets) RemoveOne(session, item);
                 }
@@ -46,14 +56,19 @@ namespace ChdkPtp.Commands
             }
         }
 
-        private List<CameraItem> Resolve(ChdkFileSystem fs, string path)
+        private List<CameraItem> Resolve(ChdkFileSystem fs, string path, bool literal)
         {
-            if (CameraPath.HasWildcard(path))
+            if (!literal && CameraPath.HasWildcard(path))
                 return fs.List(path, new CameraListOptions(), CancelToken).ToList();
+            // A literal path, or a -Path whose wildcard characters are escaped with backticks.
+            if (!literal) path = UnescapePath(path);
             var item = fs.Stat(path, CancelToken);
             if (item == null) throw new ChdkFileNotFoundException(CameraPath.Normalize(path));
             return new List<CameraItem> { item };
         }
+
+        private static string UnescapePath(string path) =>
+            string.Join("/", Array.ConvertAll(path.Replace('\\', '/').Split('/'), CameraPath.Unescape));
 
         private void RemoveOne(ChdkSession session, CameraItem item)
         {

@@ -15,6 +15,7 @@ namespace ChdkPtp.Commands
         /// <summary>The message text (sent as UTF-8 bytes). Empty messages are refused: they hang real cameras.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [AllowEmptyString]
+        [NotASession]
         public string Message { get; set; }
 
         /// <summary>The script that must receive it; default: the script this session started last. 0 = whichever script runs.</summary>

@@ -204,5 +204,27 @@ namespace ChdkPtp.Protocol.Tests.Ptp
             Assert.Equal(200, new HashSet<uint>(seen).Count);
             Assert.Equal(201u, s.NextTransactionId);
         }
+
+        private sealed class ThrowingSink : IPtpDataSink
+        {
+            public void Begin(long length) { }
+            public void Write(ReadOnlySpan<byte> chunk) => throw new System.IO.IOException("disk full");
+        }
+
+        [Fact]
+        public void ASinkThatThrowsMidTransactionFaultsTheSession()
+        {
+            using var dev = new ScriptedDevice((c, ch, _) =>
+            {
+                if (c.Code == PtpOperation.OpenSession) { Ok(c, ch); return; }
+                ch.Send(PtpContainerType.Data, c.Code, c.TransactionId, new byte[2000], default);
+                Ok(c, ch);
+            });
+            var s = new PtpSession(dev.Transport);
+            s.Open();
+            Assert.Throws<System.IO.IOException>(() => s.Execute(0x9999, new uint[] { 6 }, null, new ThrowingSink()));
+            // The rest of that data phase and its response are still on the pipe: the session must not be trusted.
+            Assert.True(s.IsFaulted);
+        }
     }
 }

@@ -166,6 +166,20 @@ namespace ChdkPtp.Protocol.Chdk.Files
             return false;
         }
 
+        /// <summary>Escapes the wildcard characters (and backticks) of a literal path with backticks, so
+        /// that <see cref="ChdkFileSystem.List"/> matches exactly that name.</summary>
+        public static string Escape(string text)
+        {
+            if (text == null) return null;
+            var sb = new StringBuilder(text.Length + 4);
+            foreach (char c in text)
+            {
+                if (c == '`' || c == '*' || c == '?' || c == '[' || c == ']') sb.Append('`');
+                sb.Append(c);
+            }
+            return sb.ToString();
+        }
+
         /// <summary>Removes the backtick escapes of a component without wildcards.</summary>
         public static string Unescape(string text)
         {
