@@ -91,6 +91,13 @@ namespace ChdkPtp.Simulator.Tests.Conformance
         {
             using var cam = new RawCamera();
             uint id = cam.Chdk(7, Script("write_usb_msg('started') sleep(10000) return 1"), false, 0x600).R.Parameter(0);
+            // The script runs asynchronously: wait until its first message is queued.
+            var clock = Stopwatch.StartNew();
+            while ((cam.Chdk(8).R.Parameter(0) & 2) == 0)
+            {
+                Assert.True(clock.ElapsedMilliseconds < 5000, "no message from the script");
+                Thread.Sleep(2);
+            }
             var busy = cam.Chdk(7, Script("return 2"), false, 0x700);
             Assert.Equal(PtpResponseCode.OK, busy.R.Code);
             Assert.Equal(new uint[] { id, 0x1000 }, busy.R.Parameters);
@@ -110,7 +117,7 @@ namespace ChdkPtp.Simulator.Tests.Conformance
         public void MessagesBothWaysAndFifteenSlotQueues()
         {
             using var cam = new RawCamera();
-            uint id = cam.Chdk(7, Script("sleep(300) local n, s = 0, '' while true do local m = read_usb_msg(500) if not m then break end n = n + 1 s = s .. m .. ',' end return n, s"), false, 0x600).R.Parameter(0);
+            uint id = cam.Chdk(7, Script("sleep(1000) local n, s = 0, '' while true do local m = read_usb_msg(500) if not m then break end n = n + 1 s = s .. m .. ',' end return n, s"), false, 0x600).R.Parameter(0);
             int ok = 0, full = 0;
             for (int i = 0; i < 16; i++)
             {
