@@ -34,6 +34,24 @@ namespace ChdkPtp.Simulator.Card
             if (string.IsNullOrEmpty(rootFolder)) throw new ArgumentNullException(nameof(rootFolder));
             if (!Path.IsPathRooted(rootFolder)) throw new ArgumentException("The card root must be an absolute path.", nameof(rootFolder));
             Root = Path.GetFullPath(rootFolder);
+            _hostIsCaseSensitive = ProbeCaseSensitive(Root);
+        }
+
+        private readonly bool _hostIsCaseSensitive;
+
+        /// <summary>
+        /// True when the file system holding the card tells names apart by case (most Linux file systems):
+        /// then an exact hit is the real name and no folder scan is needed. Probed on the root's own path;
+        /// when that has no letter to flip, the folder is scanned as on a case-insensitive host.
+        /// </summary>
+        private static bool ProbeCaseSensitive(string root)
+        {
+            var chars = root.ToCharArray();
+            int i = Array.FindLastIndex(chars, char.IsLetter);
+            if (i < 0) return false;
+            chars[i] = char.IsUpper(chars[i]) ? char.ToLowerInvariant(chars[i]) : char.ToUpperInvariant(chars[i]);
+            try { return Directory.Exists(root) && !Directory.Exists(new string(chars)); }
+            catch (Exception) { return false; }
         }
 
         /// <summary>Host folder that is <c>A/</c>.</summary>
@@ -210,11 +228,12 @@ namespace ChdkPtp.Simulator.Card
         }
 
         /// <summary>The host path of the entry of <paramref name="directory"/> named <paramref name="name"/> ignoring case, or null.</summary>
-        private static string FindEntry(string directory, string name)
+        private string FindEntry(string directory, string name)
         {
             var exact = Path.Combine(directory, name);
             if (File.Exists(exact) || Directory.Exists(exact))
             {
+                if (_hostIsCaseSensitive) return exact;
                 // On a case-insensitive host the exact probe also hits other cases: report the real name.
                 var real = RealName(directory, name);
                 return real != null ? Path.Combine(directory, real) : exact;
