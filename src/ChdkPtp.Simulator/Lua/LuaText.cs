@@ -14,7 +14,6 @@ namespace ChdkPtp.Simulator.Lua
     /// </summary>
     internal static class LuaText
     {
-        private static readonly Encoding s_strictUtf8 = new UTF8Encoding(false, true);
         private static readonly Encoding s_utf8 = new UTF8Encoding(false, false);
 
         public static byte[] CodeBytes(string code)
@@ -36,12 +35,10 @@ namespace ChdkPtp.Simulator.Lua
             return new string(chars);
         }
 
-        public static string Decode(byte[] bytes)
-        {
-            if (bytes == null) return null;
-            try { return s_strictUtf8.GetString(bytes); }
-            catch (DecoderFallbackException) { return Latin1(bytes); }
-        }
+        /// <summary>The protocol library's rule (UTF-8 when valid, else one char per byte), so the camera side
+        /// and the client decode names and texts alike.</summary>
+        public static string Decode(byte[] bytes) =>
+            bytes == null ? null : Protocol.Chdk.Scripting.LuaText.Decode(bytes);
 
         public static byte[] Encode(string s) => s == null ? null : s_utf8.GetBytes(s);
 
