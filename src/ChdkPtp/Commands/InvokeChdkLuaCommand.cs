@@ -71,14 +71,13 @@ namespace ChdkPtp.Commands
                 code = ReadScriptFile();
                 if (code == null) return;
             }
-            object[] args;
+            string script;
             try
             {
                 var list = new List<object>();
                 if (ArgumentList != null) foreach (var a in ArgumentList) list.Add(LuaValueConverter.FromPowerShell(a));
-                args = list.ToArray();
-                // Reject bad arguments (and too many of them) before anything reaches the camera.
-                ChdkScriptComposer.Compose(code, args);
+                // Bad arguments (and too many of them) are refused here, before anything reaches the camera.
+                script = ChdkScriptComposer.Compose(code, list);
             }
             catch (ArgumentException ex)
             {
@@ -92,7 +91,7 @@ namespace ChdkPtp.Commands
             try
             {
                 hold = session.Acquire(CancelToken);
-                id = ScriptRunner.Start(session.Client, code, args, Force, WriteWarning);
+                id = ScriptRunner.StartRaw(session.Client, script, Force, WriteWarning);
                 started = true;
                 session.LastScriptId = id;
                 if (NoWait)
