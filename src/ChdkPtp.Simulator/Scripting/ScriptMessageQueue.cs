@@ -54,16 +54,9 @@ namespace ChdkPtp.Simulator.Scripting
         /// <summary>Waits up to <paramref name="timeoutMs"/> (negative: forever) for room, then adds.</summary>
         public bool Enqueue(ScriptMessage message, int timeoutMs, CancellationToken cancel)
         {
-            var deadline = timeoutMs < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(timeoutMs);
             lock (_gate)
             {
-                while (_items.Count >= Capacity)
-                {
-                    if (cancel.IsCancellationRequested) return false;
-                    var left = deadline == DateTime.MaxValue ? 100 : (int)Math.Min(100, (deadline - DateTime.UtcNow).TotalMilliseconds);
-                    if (left <= 0) return false;
-                    Monitor.Wait(_gate, left);
-                }
+                if (!WaitLocked(() => _items.Count < Capacity, timeoutMs, cancel)) return false;
                 _items.Enqueue(message);
                 Monitor.PulseAll(_gate);
                 return true;
@@ -84,20 +77,28 @@ namespace ChdkPtp.Simulator.Scripting
         /// <summary>Waits up to <paramref name="timeoutMs"/> (negative: forever) for a message; null on timeout or cancel.</summary>
         public ScriptMessage Dequeue(int timeoutMs, CancellationToken cancel)
         {
-            var deadline = timeoutMs < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(timeoutMs);
             lock (_gate)
             {
-                while (_items.Count == 0)
-                {
-                    if (cancel.IsCancellationRequested) return null;
-                    var left = deadline == DateTime.MaxValue ? 100 : (int)Math.Min(100, (deadline - DateTime.UtcNow).TotalMilliseconds);
-                    if (left <= 0) return null;
-                    Monitor.Wait(_gate, left);
-                }
+                if (!WaitLocked(() => _items.Count > 0, timeoutMs, cancel)) return null;
                 var m = _items.Dequeue();
                 Monitor.PulseAll(_gate);
                 return m;
             }
+        }
+
+        /// <summary>With the lock held: waits until <paramref name="ready"/>, in slices of at most 100 ms so a
+        /// cancel is seen; false on timeout (negative: none) or cancel.</summary>
+        private bool WaitLocked(Func<bool> ready, int timeoutMs, CancellationToken cancel)
+        {
+            var deadline = timeoutMs < 0 ? DateTime.MaxValue : DateTime.UtcNow.AddMilliseconds(timeoutMs);
+            while (!ready())
+            {
+                if (cancel.IsCancellationRequested) return false;
+                var left = deadline == DateTime.MaxValue ? 100 : (int)Math.Min(100, (deadline - DateTime.UtcNow).TotalMilliseconds);
+                if (left <= 0) return false;
+                Monitor.Wait(_gate, left);
+            }
+            return true;
         }
 
         public void Clear()
