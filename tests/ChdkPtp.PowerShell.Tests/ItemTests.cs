@@ -154,5 +154,29 @@ namespace ChdkPtp.PowerShell.Tests
             var r = _h.Run("Get-ChdkItem A/DCIM -Recurse -File -After $t | ForEach-Object Name").AssertClean();
             Assert.Equal(new[] { "IMG_0002.CR2", "IMG_0002.JPG" }, r.Values.Cast<string>().OrderBy(x => x).ToArray());
         }
+
+        [Theory]
+        [InlineData("Get-ChdkItem A/ -Recurse")]
+        [InlineData("New-ChdkDirectory A/STOPPED")]
+        [InlineData("Remove-ChdkItem A/CHDK -Recurse -Confirm:$false")]
+        public void StopEndsAFileCommandWaitingForTheCamera(string command)
+        {
+            // Another runspace holds the session with a long script, so the command waits its turn.
+            using var other = new PsHost();
+            var (busy, busyPending) = other.Begin("Get-ChdkCamera -Default | ForEach-Object { Invoke-ChdkLua 'sleep(4000)' -Session $_ }");
+            System.Threading.Thread.Sleep(300);
+            var (ps, pending) = _h.Begin(command);
+            System.Threading.Thread.Sleep(300);
+            Assert.False(pending.IsCompleted);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ps.Stop();
+            Assert.True(clock.ElapsedMilliseconds < 1000, $"Stop took {clock.ElapsedMilliseconds} ms");
+            Assert.Equal(System.Management.Automation.PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+            ps.Dispose();
+            busy.Stop();
+            busy.Dispose();
+            Assert.False(Directory.Exists(Path.Combine(_card, "STOPPED")));
+            Assert.True(Directory.Exists(Path.Combine(_card, "CHDK")));
+        }
     }
 }
