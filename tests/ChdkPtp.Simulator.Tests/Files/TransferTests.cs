@@ -117,6 +117,37 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
+        public void A_cancelled_download_that_would_discard_too_long_is_abandoned_and_faults_the_session()
+        {
+            const int size = 8 * 1024 * 1024;
+            File.WriteAllBytes(_cam.Host("A/T/LONG.BIN"), FileTestCamera.Bytes(size, 9));
+            _cam.Files.CancelDiscardLimit = TimeSpan.Zero;
+            using (var cts = new CancellationTokenSource())
+            {
+                var ms = new MemoryStream();
+                var progress = new SyncProgress(done => { if (done > 0) cts.Cancel(); });
+                var ex = Assert.ThrowsAny<OperationCanceledException>(() => _cam.Files.Download("A/T/LONG.BIN", ms, progress, cts.Token));
+                Assert.Contains("reconnected", ex.Message);
+                Assert.InRange(ms.Length, 1, size - 1);
+            }
+            Assert.True(_cam.Client.Session.IsFaulted);
+        }
+
+        [Fact]
+        public void A_cancelled_upload_that_would_send_zeros_too_long_is_abandoned_and_faults_the_session()
+        {
+            const int size = 8 * 1024 * 1024;
+            _cam.Files.CancelDiscardLimit = TimeSpan.Zero;
+            using (var cts = new CancellationTokenSource())
+            {
+                var progress = new SyncProgress(done => { if (done > 0) cts.Cancel(); });
+                Assert.ThrowsAny<OperationCanceledException>(() =>
+                    _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 4)), size, "A/T/LONGUP.BIN", progress, cts.Token));
+            }
+            Assert.True(_cam.Client.Session.IsFaulted);
+        }
+
+        [Fact]
         public void A_token_cancelled_before_the_start_sends_nothing()
         {
             File.WriteAllBytes(_cam.Host("A/T/X.BIN"), new byte[100]);

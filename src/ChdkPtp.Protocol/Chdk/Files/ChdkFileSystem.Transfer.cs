@@ -13,6 +13,15 @@ namespace ChdkPtp.Protocol.Chdk.Files
         public const long MaxFileLength = uint.MaxValue - 4096;
 
         /// <summary>
+        /// How long a cancelled transfer may go on moving the rest of its data phase (discarded on download, zeros
+        /// on upload) to keep the session usable. A PTP data phase cannot be cut short; past this limit the
+        /// transaction is abandoned instead, which leaves the session faulted (reconnect to go on), so that a
+        /// stop never waits minutes for a large file on a slow link. Default 2 s; <see cref="TimeSpan.Zero"/>
+        /// abandons at once.
+        /// </summary>
+        public TimeSpan CancelDiscardLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>
         /// Streams a camera file into <paramref name="destination"/> (TempData + DownloadFile; constant memory)
         /// and returns its length. CHDK cannot download an empty file: when the transfer fails this method asks
         /// the camera (a Stat script) why, and returns 0 for an empty file without writing anything. Callers that
@@ -21,8 +30,9 @@ namespace ChdkPtp.Protocol.Chdk.Files
         /// <exception cref="ChdkFileNotFoundException">No such file.</exception>
         /// <exception cref="ChdkFileSystemException">A folder, an unreadable file, or a size mismatch.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was set. The transfer is run to its
-        /// end with the rest of the data discarded, so the session stays usable; the destination then holds a
-        /// prefix of the file.</exception>
+        /// end with the rest of the data discarded, so the session stays usable, unless that takes longer than
+        /// <see cref="CancelDiscardLimit"/>: then the transaction is abandoned and the session is faulted. The
+        /// destination holds a prefix of the file either way.</exception>
         /// <remarks>If <paramref name="destination"/> or <paramref name="progress"/> throws, the rest of the data is
         /// discarded the same way and that exception is rethrown afterwards. Progress reports the bytes written so
         /// far, once per received chunk (up to 1 MiB); throttle in the callback if needed.</remarks>
@@ -54,7 +64,7 @@ namespace ChdkPtp.Protocol.Chdk.Files
             if (destination == null) throw new ArgumentNullException(nameof(destination));
             if (!destination.CanWrite) throw new ArgumentException("The destination stream is not writable.", nameof(destination));
             cancel.ThrowIfCancellationRequested();
-            var sink = new DownloadSink(destination, progress, cancel);
+            var sink = new DownloadSink(destination, progress, cancel, CancelDiscardLimit);
             long reported;
             try
             {
@@ -83,8 +93,9 @@ namespace ChdkPtp.Protocol.Chdk.Files
             return reported;
         }
 
-        /// <summary>Writes the data phase to the destination as it arrives. It never throws into the transport (that
+        /// <summary>Writes the data phase to the destination as it arrives. It does not throw into the transport (that
         /// would leave the pipes out of step): errors and cancellation switch it to discarding; the caller rethrows.
+        /// The one exception: discarding after a cancellation for longer than the limit abandons the transaction.
         /// A 1-byte data phase is held back until the response says OK, because CHDK sends a 1-byte dummy before
         /// GeneralError.</summary>
         private sealed class DownloadSink : IPtpDataSink
@@ -95,12 +106,14 @@ namespace ChdkPtp.Protocol.Chdk.Files
             private byte[] _held;
             private bool _discard;
             private ExceptionDispatchInfo _error;
+            private readonly CancelWindow _window;
 
-            public DownloadSink(Stream stream, IProgress<long> progress, CancellationToken cancel)
+            public DownloadSink(Stream stream, IProgress<long> progress, CancellationToken cancel, TimeSpan discardLimit)
             {
                 _stream = stream;
                 _progress = progress;
                 _cancel = cancel;
+                _window = new CancelWindow(cancel, discardLimit);
             }
 
             public long Announced { get; private set; } = -1;
@@ -111,10 +124,12 @@ namespace ChdkPtp.Protocol.Chdk.Files
 
             public void Write(ReadOnlySpan<byte> chunk)
             {
+                if (Canceled) _window.ThrowIfExpired();
                 if (_discard || chunk.Length == 0) return;
                 if (_cancel.IsCancellationRequested)
                 {
                     Canceled = true;
+                    _window.Start();
                     _discard = true;
                     return;
                 }
@@ -155,11 +170,34 @@ namespace ChdkPtp.Protocol.Chdk.Files
                 if (_cancel.IsCancellationRequested)
                 {
                     Canceled = true;
+                    _window.Start();
                     _discard = true;
                 }
             }
 
             public void ThrowIfFailed() => _error?.Throw();
+        }
+
+        /// <summary>Times the discarding after a cancellation and abandons the transaction past the limit.</summary>
+        private sealed class CancelWindow
+        {
+            private readonly CancellationToken _cancel;
+            private readonly TimeSpan _limit;
+            private System.Diagnostics.Stopwatch _clock;
+
+            public CancelWindow(CancellationToken cancel, TimeSpan limit)
+            {
+                _cancel = cancel;
+                _limit = limit;
+            }
+
+            public void Start() => _clock = _clock ?? System.Diagnostics.Stopwatch.StartNew();
+
+            public void ThrowIfExpired()
+            {
+                if (_clock != null && _clock.Elapsed >= _limit)
+                    throw new OperationCanceledException("The transfer was stopped and abandoned mid-transaction (the rest would have taken too long): the session must be reconnected.", _cancel);
+            }
         }
 
         // ---------------------------------------------------------------------------------------
@@ -172,7 +210,9 @@ namespace ChdkPtp.Protocol.Chdk.Files
         /// </summary>
         /// <remarks>The data phase cannot be stopped once started. On cancellation, or if the source fails or
         /// ends early, the rest is sent as zeros, the incomplete camera file is removed (best effort, a script),
-        /// and then OperationCanceledException or the source's error (IOException for a short source) is thrown.</remarks>
+        /// and then OperationCanceledException or the source's error (IOException for a short source) is thrown.
+        /// A cancellation whose zeros would take longer than <see cref="CancelDiscardLimit"/> abandons the
+        /// transaction instead: the session is faulted and the camera may keep an incomplete file.</remarks>
         /// <exception cref="ChdkFileSystemException">The camera could not create the file (missing folder, bad name, card full...).</exception>
         public void Upload(Stream source, long length, string path, IProgress<long> progress = null, CancellationToken cancel = default)
         {
@@ -182,7 +222,7 @@ namespace ChdkPtp.Protocol.Chdk.Files
             var p = CameraPath.Validate(path);
             if (p == CameraPath.Root) throw new ArgumentException("The root of the card is a folder.", nameof(path));
             cancel.ThrowIfCancellationRequested();
-            var src = new UploadContent(source, length, progress, cancel);
+            var src = new UploadContent(source, length, progress, cancel, CancelDiscardLimit);
             try
             {
                 Client.UploadFile(p, src); // no token: the data phase is completed (with zeros if need be)
@@ -212,13 +252,15 @@ namespace ChdkPtp.Protocol.Chdk.Files
             private readonly CancellationToken _cancel;
             private long _done;
             private ExceptionDispatchInfo _error;
+            private readonly CancelWindow _window;
 
-            public UploadContent(Stream stream, long length, IProgress<long> progress, CancellationToken cancel)
+            public UploadContent(Stream stream, long length, IProgress<long> progress, CancellationToken cancel, TimeSpan discardLimit)
             {
                 _stream = stream;
                 Length = length;
                 _progress = progress;
                 _cancel = cancel;
+                _window = new CancelWindow(cancel, discardLimit);
             }
 
             public long Length { get; }
@@ -230,7 +272,8 @@ namespace ChdkPtp.Protocol.Chdk.Files
                 long left = Length - _done;
                 if (left <= 0) return 0;
                 int want = (int)Math.Min(buffer.Length, left);
-                if (!Canceled && _error == null && _cancel.IsCancellationRequested) Canceled = true;
+                if (!Canceled && _error == null && _cancel.IsCancellationRequested) { Canceled = true; _window.Start(); }
+                if (Canceled) _window.ThrowIfExpired();
                 if (Canceled || _error != null)
                 {
                     buffer.Slice(0, want).Clear();
