@@ -36,6 +36,15 @@ namespace ChdkPtp.Simulator
         /// <summary>Start in record mode (true) or playback (false, as a camera does when USB connects).</summary>
         public bool StartInRecordMode { get; set; }
 
+        /// <summary>
+        /// Lua (5.1, as scripts are) run in every script's fresh state after CHDK's functions are defined and
+        /// before the script: replace or add functions to imitate a particular camera, or a faulty or hostile one
+        /// (e.g. an <c>os.listdir</c> that reports names no FAT card holds). Read when each script starts, so it
+        /// may be changed on a running camera (<c>$session.Simulator.Camera.Options.ScriptPrelude</c>). An error
+        /// in it makes every script fail to start.
+        /// </summary>
+        public string ScriptPrelude { get; set; }
+
         internal SimulatorOptions Clone() => (SimulatorOptions)MemberwiseClone();
     }
 }

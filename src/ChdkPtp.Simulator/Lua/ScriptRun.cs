@@ -171,6 +171,8 @@ namespace ChdkPtp.Simulator.Lua
             var st = _main.PCall(1, 1, 0);
             if (st != LuaStatus.OK) throw new InvalidOperationException("CHDK library failed: " + TopText(_main));
             _helperRef = _main.Ref(LuaRegistry.Index);
+            var prelude = _camera.Options.ScriptPrelude;
+            if (!string.IsNullOrEmpty(prelude)) RunSetupChunk(Lua51Translator.Translate(prelude), "=ScriptPrelude");
 
             _co = _main.NewThread();
             _coHandle = _co.Handle;
