@@ -23,6 +23,7 @@
         'Get-ChdkItem'
         'New-ChdkDirectory'
         'Remove-ChdkItem'
+        'Receive-ChdkFile'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -15,6 +15,8 @@ namespace ChdkPtp.PowerShell.Tests
         public List<ErrorRecord> Errors { get; init; }
         public List<InformationRecord> Information { get; init; }
         public List<WarningRecord> Warnings { get; init; }
+        public List<ProgressRecord> Progress { get; init; }
+        public List<VerboseRecord> Verbose { get; init; }
         public Exception Terminating { get; init; }
 
         public object[] Values => Output.Select(o => o?.BaseObject).ToArray();
@@ -70,6 +72,8 @@ namespace ChdkPtp.PowerShell.Tests
                 Errors = ps.Streams.Error.ToList(),
                 Information = ps.Streams.Information.ToList(),
                 Warnings = ps.Streams.Warning.ToList(),
+                Progress = ps.Streams.Progress.ToList(),
+                Verbose = ps.Streams.Verbose.ToList(),
                 Terminating = terminating,
             };
         }

@@ -61,6 +61,7 @@ namespace ChdkPtp.Internal
                 case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
                 case Protocol.Chdk.Files.ChdkFileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
                 case Protocol.Chdk.Files.ChdkFileSystemException _: id = "ChdkCameraFileError"; category = ErrorCategory.WriteError; break;
+                case UnsafeNameException _: id = "ChdkUnsafeName"; category = ErrorCategory.SecurityError; break;
                 case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
                 case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
                 case System.IO.FileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
