@@ -130,8 +130,12 @@ namespace ChdkPtp.Commands
                 return;
             }
 
-            _progress.TotalFiles += jobs.Count;
-            _progress.TotalBytes += jobs.Sum(j => j.Item.Length);
+            if (!MyInvocation.ExpectingInput)
+            {
+                // Totals are known for paths given as arguments; piped input arrives one item at a time.
+                _progress.TotalFiles += jobs.Count;
+                _progress.TotalBytes += jobs.Sum(j => j.Item.Length);
+            }
             foreach (var job in jobs) ReceiveOne(job, single);
         }
 
