@@ -23,6 +23,7 @@
         'Get-ChdkItem'
         'New-ChdkDirectory'
         'Remove-ChdkItem'
+        'Send-ChdkFile'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
