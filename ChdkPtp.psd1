@@ -24,6 +24,7 @@
         'New-ChdkDirectory'
         'Remove-ChdkItem'
         'Receive-ChdkFile'
+        'Send-ChdkFile'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -229,7 +229,7 @@ namespace ChdkPtp.Commands
             if (Directory.Exists(local))
             {
                 WriteError(new ErrorRecord(new IOException($"A folder is in the way: '{local}' cannot be replaced by the camera file {item.FullName}."),
-                    "ChdkFileExists", ErrorCategory.ResourceExists, local));
+                    "ChdkIsDirectory", ErrorCategory.ResourceExists, local));
                 return false;
             }
             if (!File.Exists(local)) return true;

@@ -177,6 +177,20 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
+        public void A_progress_callback_that_throws_mid_upload_is_rethrown_and_the_session_stays_usable()
+        {
+            // PowerShell's WriteProgress throws PipelineStoppedException once a pipeline is stopping.
+            const int size = 4 * 1024 * 1024;
+            var progress = new SyncProgress(done => { if (done > 0) throw new InvalidOperationException("stopping"); });
+            var ex = Assert.Throws<InvalidOperationException>(() =>
+                _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 4)), size, "A/T/THROW.BIN", progress));
+            Assert.Equal("stopping", ex.Message);
+            Assert.False(_cam.Client.Session.IsFaulted);
+            Assert.False(File.Exists(_cam.Host("A/T/THROW.BIN")));
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
         public void A_source_shorter_than_announced_fails_and_leaves_no_camera_file()
         {
             var ex = Assert.Throws<IOException>(() => _cam.Files.Upload(new MemoryStream(new byte[500]), 1000, "A/T/SHORT.BIN"));

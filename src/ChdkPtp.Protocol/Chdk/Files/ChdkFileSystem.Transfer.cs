@@ -287,7 +287,10 @@ namespace ChdkPtp.Protocol.Chdk.Files
                     if (n <= 0) throw new IOException($"The source ended after {_done} of the {Length} bytes announced.");
                     tmp.AsSpan(0, n).CopyTo(buffer);
                     _done += n;
-                    _progress?.Report(_done);
+                    // These n bytes are sent as read; a progress callback that throws makes only the rest zeros
+                    // (counting them twice would end the data phase short and fault the session).
+                    try { _progress?.Report(_done); }
+                    catch (Exception ex) { _error = ExceptionDispatchInfo.Capture(ex); }
                     return n;
                 }
                 catch (Exception ex)
