@@ -117,14 +117,16 @@ namespace ChdkPtp.PowerShell.Tests
         }
 
         [Fact]
-        public void PipedFilesToOneFileNameSendOnlyTheFirst()
+        public void PipedFilesAlwaysGoIntoAFolder()
         {
-            var first = Local("a.txt", 1);
-            Local("b.txt", 2);
-            var r = _h.Run("[IO.FileInfo]::new([IO.Path]::Combine($pwd.Path, 'a.txt')), [IO.FileInfo]::new([IO.Path]::Combine($pwd.Path, 'b.txt')) | Send-ChdkFile -Destination A/ONE.TXT -Force");
-            Assert.Null(r.Terminating);
-            Assert.Equal("ChdkInvalidArgument" + Id, Assert.Single(r.Errors).FullyQualifiedErrorId);
-            Assert.Equal(first, File.ReadAllBytes(Card("A/ONE.TXT")));
+            var a = Local("a.txt", 1);
+            var b = Local("b.txt", 2);
+            _h.Run("[IO.FileInfo]::new([IO.Path]::Combine($pwd.Path, 'a.txt')), [IO.FileInfo]::new([IO.Path]::Combine($pwd.Path, 'b.txt')) | Send-ChdkFile -Destination A/ONE").AssertClean();
+            Assert.Equal(a, File.ReadAllBytes(Card("A/ONE/a.txt")));
+            Assert.Equal(b, File.ReadAllBytes(Card("A/ONE/b.txt")));
+            // even a single piped file: the cmdlet cannot know that no more will come
+            _h.Run("[IO.FileInfo]::new([IO.Path]::Combine($pwd.Path, 'a.txt')) | Send-ChdkFile -Destination A/TWO.TXT").AssertClean();
+            Assert.Equal(a, File.ReadAllBytes(Card("A/TWO.TXT/a.txt")));
         }
 
         [Fact]

@@ -17,7 +17,7 @@ namespace ChdkPtp.Commands
     /// Each input record is resolved to a plan first (local files and folders, their camera paths), so the
     /// progress totals of the record are known before the first byte is sent. -Destination is a camera
     /// folder when it ends in <c>/</c> or <c>\</c>, is the root, exists on the camera as a folder, or when
-    /// the record sends more than one file, a folder, or uses -Recurse; otherwise it is the camera file name
+    /// the record sends more than one file, a folder, uses -Recurse, or comes from the pipeline; otherwise it is the camera file name
     /// of the one file. Missing camera folders are created (every level). A folder sent with -Recurse is
     /// created under its own name inside the destination folder, whether or not that exists yet.
     /// </remarks>
@@ -33,7 +33,6 @@ namespace ChdkPtp.Commands
         private TransferProgress _progress;
         private string _destination;      // normalised camera path
         private bool _destinationIsFolder; // by its form: a trailing separator, or the root
-        private bool _usedAsFileName;      // an earlier record sent its one file to -Destination as a file name
         private ChdkSession _knownFor;
         private readonly HashSet<string> _knownFolders = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -99,8 +98,9 @@ namespace ChdkPtp.Commands
 
             // Where the plan goes: into a folder, or (one file) to a file name.
             string folder = null, fileTarget = null;
-            // A file name only for one file named without wildcards: `*.lua` that matches one file still means a folder.
-            bool single = oneNamed && !Recurse && !_destinationIsFolder && plan.Count == 1 && plan[0].File != null;
+            // A file name only for one file named without wildcards (`*.lua` that matches one file still means a
+            // folder) and given as an argument: files piped in one by one always go into a folder, as Receive-ChdkFile's do.
+            bool single = oneNamed && !Recurse && !_destinationIsFolder && !MyInvocation.ExpectingInput && plan.Count == 1 && plan[0].File != null;
             CameraItem st = null;
             bool knownFolder = _destination == CameraPath.Root || _knownFolders.Contains(_destination);
             if (!knownFolder)
@@ -123,16 +123,6 @@ namespace ChdkPtp.Commands
             }
             if (single && !knownFolder && (st == null || !st.IsDirectory))
             {
-                if (_usedAsFileName)
-                {
-                    // A second piped file to the same file name: surely meant a folder (Copy-Item would overwrite).
-                    WriteError(new ErrorRecord(new ArgumentException(
-                        $"-Destination '{Destination}' became the camera file name of the first file piped in, so '{plan[0].File.FullName}' was not sent. End -Destination with '/' to send piped files into a folder."),
-                        "ChdkInvalidArgument", ErrorCategory.InvalidArgument, plan[0].File.FullName));
-                    _progress.EndFile(SizeOf(plan[0].File), false);
-                    return;
-                }
-                _usedAsFileName = true;
                 fileTarget = _destination;
             }
             else
