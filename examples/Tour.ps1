@@ -56,5 +56,18 @@ catch {
 Set-ChdkMemory -Address 0x1900 -Bytes ([byte[]][char[]]'CHDK') -Confirm:$false
 Get-ChdkMemory -Address 0x1900 -Length 16 | Out-Default
 
+# 9. Files: send a folder tree, list it, receive it back (times kept), delete it.
+$work = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 'chdkptp-tour-' + [Guid]::NewGuid().ToString('N').Substring(0, 8))
+$scripts = [System.IO.Path]::Combine($work, 'scripts')
+[System.IO.Directory]::CreateDirectory($scripts) | Out-Null
+[System.IO.File]::WriteAllText([System.IO.Path]::Combine($scripts, 'HELLO.LUA'), 'print("hello from the card")')
+Send-ChdkFile -LiteralPath $scripts -Destination A/CHDK/ -Recurse -PassThru |
+    ForEach-Object { "sent {0} ({1} bytes, {2})" -f $_.FullName, $_.Length, $_.LastWriteTime }
+Get-ChdkItem A/CHDK -Recurse | Out-Default
+Receive-ChdkFile A/CHDK/scripts -Recurse -Destination ([System.IO.Path]::Combine($work, 'back')) -PassThru |
+    ForEach-Object { "received {0} from {1}" -f $_.FullName, $_.CameraPath }
+Remove-ChdkItem A/CHDK/scripts -Recurse -Confirm:$false
+[System.IO.Directory]::Delete($work, $true)
+
 $cam | Disconnect-ChdkCamera
 "Disconnected. Connected sessions left: $(@(Get-ChdkCamera).Count)"
