@@ -96,6 +96,31 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
+        public void A_slow_destination_holds_the_camera_back_instead_of_queueing_the_file_in_memory()
+        {
+            // The camera reads its card far faster than this destination writes: without back-pressure in the
+            // simulated USB pipe the whole file would wait in memory. A pipe holds at most its capacity.
+            const int size = 24 * 1024 * 1024;
+            var data = FileTestCamera.Bytes(size, 24);
+            File.WriteAllBytes(_cam.Host("A/T/SLOW.MP4"), data);
+            var pipe = _cam.Sim.Link.DeviceToHost;
+            long most = 0;
+            var sink = new MemoryStream();
+            var slow = new CallbackStream((b, o, n) =>
+            {
+                most = Math.Max(most, pipe.QueuedBytes);
+                Thread.Sleep(15);
+                sink.Write(b, o, n);
+            });
+            Assert.Equal(size, _cam.Files.Download("A/T/SLOW.MP4", slow));
+            Assert.Equal(data, sink.ToArray());
+            _out.WriteLine($"most bytes waiting in the pipe: {most}");
+            Assert.InRange(most, 1, Protocol.Transport.Loopback.PacketPipe.DefaultCapacity);
+            Assert.Equal(0, pipe.QueuedBytes);
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
         public void Cancelling_from_the_progress_callback_stops_the_download_and_the_session_stays_usable()
         {
             const int size = 8 * 1024 * 1024;
@@ -214,6 +239,22 @@ namespace ChdkPtp.Simulator.Tests.Files
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();
             protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
+        }
+
+        private sealed class CallbackStream : Stream
+        {
+            private readonly Action<byte[], int, int> _write;
+            public CallbackStream(Action<byte[], int, int> write) { _write = write; }
+            public override void Write(byte[] buffer, int offset, int count) => _write(buffer, offset, count);
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
         }
 
         private sealed class FailingStream : Stream
