@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using ChdkPtp.Protocol.Chdk;
 using ChdkPtp.Protocol.Chdk.Files;
+using ChdkPtp.Protocol.Ptp;
 using Xunit.Abstractions;
 
 namespace ChdkPtp.Simulator.Tests.Files
@@ -167,6 +168,33 @@ namespace ChdkPtp.Simulator.Tests.Files
                     _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 3)), size, "A/T/UP.BIN", progress, cts.Token));
             }
             Assert.False(File.Exists(_cam.Host("A/T/UP.BIN")));
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
+        public void The_camera_parses_UploadFile_headers_that_span_chunks_and_refuses_malformed_ones()
+        {
+            PtpResponseCode Raw(byte[] data) => _cam.Client.Session.ExecuteRaw(PtpOperation.Chdk,
+                new[] { (uint)ChdkCommand.UploadFile }, new BytesDataSource(data), null, out _).Code;
+            byte[] Phase(uint nameLength, byte[] name, byte[] contents) =>
+                BitConverter.GetBytes(nameLength).Concat(name).Concat(contents).ToArray();
+
+            // name_len 600 with the name NUL-terminated inside: the name runs past the first 512-byte packet.
+            var name = new byte[600];
+            System.Text.Encoding.ASCII.GetBytes("A/T/LONG.BIN").CopyTo(name, 0);
+            var contents = FileTestCamera.Bytes(70000, 6);
+            Assert.Equal(PtpResponseCode.OK, Raw(Phase(600, name, contents)));
+            Assert.Equal(contents, File.ReadAllBytes(_cam.Host("A/T/LONG.BIN")));
+
+            var ok = System.Text.Encoding.ASCII.GetBytes("A/T/BAD.BIN");
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(new byte[] { 1, 0, 0 }));                       // no room for name_len
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase(0, Array.Empty<byte>(), new byte[10])));   // empty name
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase(2041, new byte[2041], new byte[10])));     // longer than CHDK reads
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase((uint)ok.Length + 5, ok, Array.Empty<byte>()))); // ends inside the name
+            Assert.False(File.Exists(_cam.Host("A/T/BAD.BIN")));
+            // an empty file is an OK upload
+            Assert.Equal(PtpResponseCode.OK, Raw(Phase((uint)ok.Length, ok, Array.Empty<byte>())));
+            Assert.Equal(0, new FileInfo(_cam.Host("A/T/BAD.BIN")).Length);
             _cam.AssertSessionWorks();
         }
 
