@@ -199,6 +199,20 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
+        public void A_progress_callback_that_throws_during_an_upload_is_rethrown_and_leaves_no_camera_file()
+        {
+            const int size = 3 * 1024 * 1024;
+            int calls = 0;
+            var ex = Assert.Throws<InvalidOperationException>(() => _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 9)), size, "A/T/PROG.BIN",
+                new SyncProgress(_ => { calls++; throw new InvalidOperationException("progress failed"); })));
+            Assert.Equal("progress failed", ex.Message);
+            Assert.Equal(1, calls); // the rest went as zeros, without reading the source or reporting
+            Assert.False(File.Exists(_cam.Host("A/T/PROG.BIN")));
+            Assert.False(_cam.Client.Session.IsFaulted);
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
         public void A_source_shorter_than_announced_fails_and_leaves_no_camera_file()
         {
             var ex = Assert.Throws<IOException>(() => _cam.Files.Upload(new MemoryStream(new byte[500]), 1000, "A/T/SHORT.BIN"));
