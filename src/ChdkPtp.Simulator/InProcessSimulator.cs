@@ -22,6 +22,10 @@ namespace ChdkPtp.Simulator
             _link = new LoopbackUsbLink(512);
             _link.HostToDevice.TimeoutMs = 5000;
             _link.DeviceToHost.TimeoutMs = 5000;
+            // The camera waits as long as it takes for the host to read its data (a slow destination stream
+            // must not break a download); the host's writes time out as a USB bulk OUT transfer does, should
+            // the camera stop reading.
+            _link.HostToDevice.WriteTimeoutMs = 5000;
             _endpoint = new UsbDeviceEndpoint(_link.Device, Responder);
         }
 

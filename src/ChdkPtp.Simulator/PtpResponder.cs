@@ -16,6 +16,10 @@ namespace ChdkPtp.Simulator
         /// <summary>Reads the host's data phase for the current transaction into memory.</summary>
         byte[] ReceiveData(PtpCommand command);
 
+        /// <summary>Streams the host's data phase for the current transaction into <paramref name="sink"/>, chunk by
+        /// chunk (a file upload of any size). The sink must not throw: the rest of the phase would stay unread.</summary>
+        void ReceiveData(PtpCommand command, IPtpDataSink sink);
+
         /// <summary>Sends a camera-to-host data phase for the current transaction.</summary>
         void SendData(PtpCommand command, ReadOnlySpan<byte> data);
 
@@ -245,26 +249,82 @@ namespace ChdkPtp.Simulator
 
         private PtpResponse UploadFile(PtpCommand c, IResponderLink link)
         {
-            var data = link.ReceiveData(c);
-            if (data.Length < 4) return Respond(c, PtpResponseCode.GeneralError);
-            uint nameLength = BitConverter.ToUInt32(data, 0);
-            if (nameLength == 0 || nameLength > data.Length - 4 || nameLength > 2040) return Respond(c, PtpResponseCode.GeneralError);
-            // camlib sends the terminator in name_len: the name ends at the first NUL, as CHDK's C string does.
-            var raw = new byte[nameLength];
-            Buffer.BlockCopy(data, 4, raw, 0, raw.Length);
-            var name = Lua.LuaText.Decode(Lua.LuaText.UpToNul(raw)); // as the Lua file functions decode names
-            var file = _camera.Card.Open(name, "wb"); // fopen(name, "wb") as core/ptp.c
-            if (!file.Ok) return Respond(c, PtpResponseCode.GeneralError);
-            try
+            // As core/ptp.c: the name comes first, the file is opened, and the contents are written as the
+            // data phase arrives (never held whole: uploads may be hundreds of MiB).
+            using (var upload = new UploadSink(_camera.Card))
             {
-                using (file.Value)
-                    file.Value.Stream.Write(data, 4 + (int)nameLength, data.Length - 4 - (int)nameLength);
+                link.ReceiveData(c, upload);
+                return Respond(c, upload.Succeeded ? PtpResponseCode.OK : PtpResponseCode.GeneralError);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        }
+
+        /// <summary>UploadFile's data phase: u32 name_len, name, contents. Opens the card file once the name is in,
+        /// then writes each chunk. Failures (bad header, fopen, write) make it discard the rest; it never throws.</summary>
+        private sealed class UploadSink : IPtpDataSink, IDisposable
+        {
+            private const int MaxName = 2040; // the name must lie in CHDK's first receive chunk
+            private readonly Card.VirtualCard _card;
+            private readonly byte[] _head = new byte[4 + MaxName];
+            private int _headLength;
+            private int _nameLength;
+            private Card.CardFile _file;
+            private bool _failed;
+
+            public UploadSink(Card.VirtualCard card) { _card = card; }
+
+            /// <summary>The whole data phase was written to an opened file.</summary>
+            public bool Succeeded => _file != null && !_failed;
+
+            public void Begin(long length) { }
+
+            public void Write(ReadOnlySpan<byte> chunk)
             {
-                return Respond(c, PtpResponseCode.GeneralError);
+                while (chunk.Length > 0 && _file == null && !_failed)
+                {
+                    int n = Math.Min(chunk.Length, (_headLength < 4 ? 4 : 4 + _nameLength) - _headLength);
+                    chunk.Slice(0, n).CopyTo(_head.AsSpan(_headLength));
+                    chunk = chunk.Slice(n);
+                    _headLength += n;
+                    if (_headLength == 4)
+                    {
+                        uint length = BitConverter.ToUInt32(_head, 0);
+                        if (length == 0 || length > MaxName) _failed = true;
+                        else _nameLength = (int)length;
+                    }
+                    else if (_headLength == 4 + _nameLength)
+                    {
+                        Open();
+                    }
+                }
+                if (chunk.Length == 0 || _file == null || _failed) return;
+                var tmp = System.Buffers.ArrayPool<byte>.Shared.Rent(chunk.Length);
+                try
+                {
+                    chunk.CopyTo(tmp);
+                    _file.Stream.Write(tmp, 0, chunk.Length);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    _failed = true;
+                }
+                finally { System.Buffers.ArrayPool<byte>.Shared.Return(tmp); }
             }
-            return Respond(c, PtpResponseCode.OK);
+
+            private void Open()
+            {
+                // camlib sends the terminator in name_len: the name ends at the first NUL, as CHDK's C string does.
+                var raw = _head.AsSpan(4, _nameLength).ToArray();
+                var name = Lua.LuaText.Decode(Lua.LuaText.UpToNul(raw)); // as the Lua file functions decode names
+                var file = _card.Open(name, "wb"); // fopen(name, "wb") as core/ptp.c
+                if (file.Ok) _file = file.Value;
+                else _failed = true;
+            }
+
+            public void Dispose()
+            {
+                try { _file?.Dispose(); }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { _failed = true; }
+            }
         }
 
         private PtpResponse DownloadFile(PtpCommand c, IResponderLink link)

@@ -74,10 +74,15 @@ namespace ChdkPtp.Simulator
         byte[] IResponderLink.ReceiveData(PtpCommand command)
         {
             var sink = new MemoryDataSink(256L * 1024 * 1024);
+            ((IResponderLink)this).ReceiveData(command, sink);
+            return sink.ToArray();
+        }
+
+        void IResponderLink.ReceiveData(PtpCommand command, IPtpDataSink sink)
+        {
             var header = _channel.Receive(h => h.Type == PtpContainerType.Data ? sink : null, _small, out _, _stop.Token);
             if (header.Type != PtpContainerType.Data)
                 throw new PtpProtocolException($"Expected the host's DATA container, got {header}.");
-            return sink.ToArray();
         }
 
         void IResponderLink.SendData(PtpCommand command, ReadOnlySpan<byte> data) =>

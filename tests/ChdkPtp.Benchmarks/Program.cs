@@ -15,8 +15,13 @@ namespace ChdkPtp.Benchmarks
     public static class Program
     {
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*'
-        public static void Main(string[] args) =>
+        // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --peak-memory [MiB ...]   (see PeakMemory)
+        public static int Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "--peak-memory") return PeakMemory.Run(args[1..]);
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
 
         internal static string RepoRoot()
         {

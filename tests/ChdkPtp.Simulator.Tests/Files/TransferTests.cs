@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using ChdkPtp.Protocol.Chdk;
 using ChdkPtp.Protocol.Chdk.Files;
+using ChdkPtp.Protocol.Ptp;
 using Xunit.Abstractions;
 
 namespace ChdkPtp.Simulator.Tests.Files
@@ -96,6 +97,31 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
+        public void A_slow_destination_holds_the_camera_back_instead_of_queueing_the_file_in_memory()
+        {
+            // The camera reads its card far faster than this destination writes: without back-pressure in the
+            // simulated USB pipe the whole file would wait in memory. A pipe holds at most its capacity.
+            const int size = 24 * 1024 * 1024;
+            var data = FileTestCamera.Bytes(size, 24);
+            File.WriteAllBytes(_cam.Host("A/T/SLOW.MP4"), data);
+            var pipe = _cam.Sim.Link.DeviceToHost;
+            long most = 0;
+            var sink = new MemoryStream();
+            var slow = new CallbackStream((b, o, n) =>
+            {
+                most = Math.Max(most, pipe.QueuedBytes);
+                Thread.Sleep(15);
+                sink.Write(b, o, n);
+            });
+            Assert.Equal(size, _cam.Files.Download("A/T/SLOW.MP4", slow));
+            Assert.Equal(data, sink.ToArray());
+            _out.WriteLine($"most bytes waiting in the pipe: {most}");
+            Assert.InRange(most, 1, Protocol.Transport.Loopback.PacketPipe.DefaultCapacity);
+            Assert.Equal(0, pipe.QueuedBytes);
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
         public void Cancelling_from_the_progress_callback_stops_the_download_and_the_session_stays_usable()
         {
             const int size = 8 * 1024 * 1024;
@@ -177,16 +203,43 @@ namespace ChdkPtp.Simulator.Tests.Files
         }
 
         [Fact]
-        public void A_progress_callback_that_throws_mid_upload_is_rethrown_and_the_session_stays_usable()
+        public void The_camera_parses_UploadFile_headers_that_span_chunks_and_refuses_malformed_ones()
         {
-            // PowerShell's WriteProgress throws PipelineStoppedException once a pipeline is stopping.
-            const int size = 4 * 1024 * 1024;
-            var progress = new SyncProgress(done => { if (done > 0) throw new InvalidOperationException("stopping"); });
-            var ex = Assert.Throws<InvalidOperationException>(() =>
-                _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 4)), size, "A/T/THROW.BIN", progress));
-            Assert.Equal("stopping", ex.Message);
+            PtpResponseCode Raw(byte[] data) => _cam.Client.Session.ExecuteRaw(PtpOperation.Chdk,
+                new[] { (uint)ChdkCommand.UploadFile }, new BytesDataSource(data), null, out _).Code;
+            byte[] Phase(uint nameLength, byte[] name, byte[] contents) =>
+                BitConverter.GetBytes(nameLength).Concat(name).Concat(contents).ToArray();
+
+            // name_len 600 with the name NUL-terminated inside: the name runs past the first 512-byte packet.
+            var name = new byte[600];
+            System.Text.Encoding.ASCII.GetBytes("A/T/LONG.BIN").CopyTo(name, 0);
+            var contents = FileTestCamera.Bytes(70000, 6);
+            Assert.Equal(PtpResponseCode.OK, Raw(Phase(600, name, contents)));
+            Assert.Equal(contents, File.ReadAllBytes(_cam.Host("A/T/LONG.BIN")));
+
+            var ok = System.Text.Encoding.ASCII.GetBytes("A/T/BAD.BIN");
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(new byte[] { 1, 0, 0 }));                       // no room for name_len
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase(0, Array.Empty<byte>(), new byte[10])));   // empty name
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase(2041, new byte[2041], new byte[10])));     // longer than CHDK reads
+            Assert.Equal(PtpResponseCode.GeneralError, Raw(Phase((uint)ok.Length + 5, ok, Array.Empty<byte>()))); // ends inside the name
+            Assert.False(File.Exists(_cam.Host("A/T/BAD.BIN")));
+            // an empty file is an OK upload
+            Assert.Equal(PtpResponseCode.OK, Raw(Phase((uint)ok.Length, ok, Array.Empty<byte>())));
+            Assert.Equal(0, new FileInfo(_cam.Host("A/T/BAD.BIN")).Length);
+            _cam.AssertSessionWorks();
+        }
+
+        [Fact]
+        public void A_progress_callback_that_throws_during_an_upload_is_rethrown_and_leaves_no_camera_file()
+        {
+            const int size = 3 * 1024 * 1024;
+            int calls = 0;
+            var ex = Assert.Throws<InvalidOperationException>(() => _cam.Files.Upload(new MemoryStream(FileTestCamera.Bytes(size, 9)), size, "A/T/PROG.BIN",
+                new SyncProgress(_ => { calls++; throw new InvalidOperationException("progress failed"); })));
+            Assert.Equal("progress failed", ex.Message);
+            Assert.Equal(1, calls); // the rest went as zeros, without reading the source or reporting
+            Assert.False(File.Exists(_cam.Host("A/T/PROG.BIN")));
             Assert.False(_cam.Client.Session.IsFaulted);
-            Assert.False(File.Exists(_cam.Host("A/T/THROW.BIN")));
             _cam.AssertSessionWorks();
         }
 
@@ -259,6 +312,22 @@ namespace ChdkPtp.Simulator.Tests.Files
             public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
             public override void SetLength(long value) => throw new NotSupportedException();
             protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
+        }
+
+        private sealed class CallbackStream : Stream
+        {
+            private readonly Action<byte[], int, int> _write;
+            public CallbackStream(Action<byte[], int, int> write) { _write = write; }
+            public override void Write(byte[] buffer, int offset, int count) => _write(buffer, offset, count);
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
         }
 
         private sealed class FailingStream : Stream

@@ -208,11 +208,12 @@ namespace ChdkPtp.Protocol.Chdk.Files
         /// <paramref name="path"/> (UploadFile; replaces an existing file; the folder must exist). Progress
         /// reports bytes sent.
         /// </summary>
-        /// <remarks>The data phase cannot be stopped once started. On cancellation, or if the source fails or
-        /// ends early, the rest is sent as zeros, the incomplete camera file is removed (best effort, a script),
-        /// and then OperationCanceledException or the source's error (IOException for a short source) is thrown.
-        /// A cancellation whose zeros would take longer than <see cref="CancelDiscardLimit"/> abandons the
-        /// transaction instead: the session is faulted and the camera may keep an incomplete file.</remarks>
+        /// <remarks>The data phase cannot be stopped once started. On cancellation, or if the source or
+        /// <paramref name="progress"/> fails or the source ends early, the rest is sent as zeros, the incomplete
+        /// camera file is removed (best effort, a script), and then OperationCanceledException or that error
+        /// (IOException for a short source) is thrown. A cancellation whose zeros would take longer than
+        /// <see cref="CancelDiscardLimit"/> abandons the transaction instead: the session is faulted and the
+        /// camera may keep an incomplete file.</remarks>
         /// <exception cref="ChdkFileSystemException">The camera could not create the file (missing folder, bad name, card full...).</exception>
         public void Upload(Stream source, long length, string path, IProgress<long> progress = null, CancellationToken cancel = default)
         {
@@ -281,17 +282,12 @@ namespace ChdkPtp.Protocol.Chdk.Files
                     return want;
                 }
                 var tmp = ArrayPool<byte>.Shared.Rent(want);
+                int n;
                 try
                 {
-                    int n = _stream.Read(tmp, 0, want);
+                    n = _stream.Read(tmp, 0, want);
                     if (n <= 0) throw new IOException($"The source ended after {_done} of the {Length} bytes announced.");
                     tmp.AsSpan(0, n).CopyTo(buffer);
-                    _done += n;
-                    // These n bytes are sent as read; a progress callback that throws makes only the rest zeros
-                    // (counting them twice would end the data phase short and fault the session).
-                    try { _progress?.Report(_done); }
-                    catch (Exception ex) { _error = ExceptionDispatchInfo.Capture(ex); }
-                    return n;
                 }
                 catch (Exception ex)
                 {
@@ -301,6 +297,12 @@ namespace ChdkPtp.Protocol.Chdk.Files
                     return want;
                 }
                 finally { ArrayPool<byte>.Shared.Return(tmp); }
+                _done += n;
+                // A failing callback ends the upload as a failing source does (zeros, file removed, rethrown);
+                // these n bytes are sent and counted once.
+                try { _progress?.Report(_done); }
+                catch (Exception ex) { _error = ExceptionDispatchInfo.Capture(ex); }
+                return n;
             }
 
             public void ThrowIfFailed() => _error?.Throw();
