@@ -77,7 +77,8 @@ namespace ChdkPtp.Simulator.Lua
             if (!r.Ok) return PushCardError(l, bytes, r.Errno);
             var st = r.Value;
             l.CreateTable(0, 6);
-            SetInt(l, "size", st.Size);
+            // CHDK's Lua numbers are 32-bit ints: a file of 2 GiB or more has a negative size there (clients read it as unsigned).
+            SetInt(l, "size", unchecked((int)(uint)st.Size));
             SetInt(l, "mtime", st.MTime);
             SetInt(l, "ctime", st.CTime);
             SetInt(l, "attrib", st.Attributes);

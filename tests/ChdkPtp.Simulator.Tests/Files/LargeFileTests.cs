@@ -135,5 +135,19 @@ namespace ChdkPtp.Simulator.Tests.Files
             public override void SetLength(long value) => throw new NotSupportedException();
             protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
         }
+
+        [Fact]
+        public void Files_of_2_GiB_and_more_are_listed_with_their_size_as_CHDK_reports_it()
+        {
+            // CHDK's Lua has 32-bit numbers: os.stat gives such sizes as negative ints, read back as unsigned.
+            const long big = 3L * 1024 * 1024 * 1024;
+            using (var f = new FileStream(_cam.Host("A/DCIM/100CANON/MVI_0001.MP4"), FileMode.Create)) f.SetLength(big); // sparse
+            Assert.Equal(big, _cam.Files.Stat("A/DCIM/100CANON/MVI_0001.MP4").Length);
+            var listed = Assert.Single(_cam.Files.List("A/DCIM/100CANON/MVI_*.MP4"));
+            Assert.Equal(big, listed.Length);
+            var raw = ChdkPtp.Protocol.Chdk.Scripting.ScriptRunner.Run(_cam.Client, "return os.stat('A/DCIM/100CANON/MVI_0001.MP4').size", null,
+                new ChdkPtp.Protocol.Chdk.Scripting.ScriptRunOptions { Timeout = TimeSpan.FromSeconds(10) }, System.Threading.CancellationToken.None);
+            Assert.Equal(-1073741824, Assert.Single(raw.Returns));
+        }
     }
 }
