@@ -114,27 +114,6 @@ namespace ChdkPtp.Simulator.Tests.Files
             protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
         }
 
-        private sealed class HashingStream : Stream
-        {
-            private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            private long _length;
-            public byte[] Hash() => _hash.GetHashAndReset();
-            public override void Write(byte[] buffer, int offset, int count)
-            {
-                _hash.AppendData(buffer, offset, count);
-                _length += count;
-            }
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => _length;
-            public override long Position { get => _length; set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
-        }
 
         [Fact]
         public void Files_of_2_GiB_and_more_are_listed_with_their_size_as_CHDK_reports_it()

@@ -297,38 +297,7 @@ namespace ChdkPtp.Simulator.Tests.Files
             _cam.AssertSessionWorks();
         }
 
-        private sealed class HashingStream : Stream
-        {
-            private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            public byte[] Hash() => _hash.GetHashAndReset();
-            public override void Write(byte[] buffer, int offset, int count) => _hash.AppendData(buffer, offset, count);
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
-        }
 
-        private sealed class CallbackStream : Stream
-        {
-            private readonly Action<byte[], int, int> _write;
-            public CallbackStream(Action<byte[], int, int> write) { _write = write; }
-            public override void Write(byte[] buffer, int offset, int count) => _write(buffer, offset, count);
-            public override bool CanRead => false;
-            public override bool CanSeek => false;
-            public override bool CanWrite => true;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-        }
 
         private sealed class FailingStream : Stream
         {
