@@ -250,6 +250,16 @@ os.stat = function(p) if string.upper(string.sub(p, 1, 4)) == 'A/H/' then return
         }
 
         [Fact]
+        public void ALostLinkStopsTheCommandAfterOneError()
+        {
+            // The camera is unplugged after the first file: the next one fails and the rest are not attempted.
+            var r = _h.Run("Get-ChdkItem A/DCIM/100CANON | ForEach-Object { if ($_.Name -ne 'IMG_0001.JPG') { $cam.Simulator.Unplug() }; $_ } | Receive-ChdkFile -Destination u");
+            var e = Assert.Single(r.Errors);
+            Assert.Matches("^(ChdkConnectionLost|ChdkSessionClosed),", e.FullyQualifiedErrorId);
+            Assert.Equal(new[] { "u/IMG_0001.JPG" }, LocalFiles("u"));
+        }
+
+        [Fact]
         public void StopMidTransferLeavesNoPartialFileAndTheSessionStillWorks()
         {
             var big = Path.Combine(_card, "BIG.BIN");

@@ -101,7 +101,7 @@ namespace ChdkPtp.Commands
                     }
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { WriteChdkError(ex, Target(n, path)); continue; }
+                catch (PtpException ex) { WriteItemError(ex, Target(n, path), session); continue; }
                 catch (ArgumentException ex) { WriteChdkError(ex, Target(n, path)); continue; }
                 foreach (var item in items)
                 {

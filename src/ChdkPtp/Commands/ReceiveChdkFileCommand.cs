@@ -166,9 +166,7 @@ namespace ChdkPtp.Commands
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) when (!(ex is PtpTransportException)) { WriteChdkError(ex, target); return false; }
-            catch (PtpTransportException ex) { ThrowChdkError(ex, target); }
-            catch (ChdkSessionClosedException ex) { ThrowChdkError(ex, target); }
+            catch (PtpException ex) { WriteItemError(ex, target, session); return false; }
             catch (ArgumentException ex) { WriteChdkError(ex, target); return false; }
             foreach (var item in items)
             {
@@ -281,9 +279,7 @@ namespace ChdkPtp.Commands
                 return true;
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpTransportException ex) { ThrowChdkError(ex, item.FullName); }
-            catch (ChdkSessionClosedException ex) { ThrowChdkError(ex, item.FullName); }
-            catch (PtpException ex) { WriteChdkError(ex, item.FullName); }
+            catch (PtpException ex) { WriteItemError(ex, item.FullName, job.Session); }
             catch (IOException ex) { WriteChdkError(ex, local); }
             catch (UnauthorizedAccessException ex) { WriteChdkError(ex, local); }
             finally
@@ -303,9 +299,7 @@ namespace ChdkPtp.Commands
                     new ChdkFileSystem(job.Session.Client) { Warning = WriteWarning }.Remove(job.Item.FullName, CancelToken);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpTransportException ex) { ThrowChdkError(ex, job.Item.FullName); }
-            catch (ChdkSessionClosedException ex) { ThrowChdkError(ex, job.Item.FullName); }
-            catch (PtpException ex) { WriteChdkError(ex, job.Item.FullName); }
+            catch (PtpException ex) { WriteItemError(ex, job.Item.FullName, job.Session); }
         }
 
         private string ResolveLocal(string path)

@@ -51,7 +51,7 @@ namespace ChdkPtp.Commands
                     foreach (var item in targets) RemoveOne(session, item);
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { WriteChdkError(ex, path); }
+                catch (PtpException ex) { WriteItemError(ex, path, session); }
                 catch (ArgumentException ex) { WriteChdkError(ex, path); }
             }
         }
@@ -102,7 +102,7 @@ namespace ChdkPtp.Commands
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { WriteChdkError(ex, item.FullName); }
+            catch (PtpException ex) { WriteItemError(ex, item.FullName, session); }
         }
     }
 }

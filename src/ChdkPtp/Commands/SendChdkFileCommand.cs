@@ -111,7 +111,7 @@ namespace ChdkPtp.Commands
                         st = Fs(session).Stat(_destination, CancelToken);
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { Fail(ex, _destination, session); return; }
+                catch (PtpException ex) { WriteItemError(ex, _destination, session); return; }
             }
             if (st != null && !st.IsDirectory && !single)
             {
@@ -348,7 +348,7 @@ namespace ChdkPtp.Commands
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { Fail(ex, target, session); }
+            catch (PtpException ex) { WriteItemError(ex, target, session); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
             {
                 // The local file failed while it was read (the incomplete camera file was removed), or a bad name.
@@ -374,7 +374,7 @@ namespace ChdkPtp.Commands
                     EnsureFolder(Fs(session), target);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { Fail(ex, target, session); }
+            catch (PtpException ex) { WriteItemError(ex, target, session); }
         }
 
         /// <summary>Creates a camera folder with every missing level, once per command.</summary>
@@ -405,13 +405,5 @@ namespace ChdkPtp.Commands
             WriteError(new ErrorRecord(
                 new IOException($"'{local}' has {length} bytes; a camera file holds at most {ChdkFileSystem.MaxFileLength} bytes."),
                 "ChdkFileTooLarge", ErrorCategory.LimitsExceeded, local));
-
-        /// <summary>A failure of one item: non-terminating, unless the link or the session is gone.</summary>
-        private void Fail(PtpException ex, string target, ChdkSession session)
-        {
-            if (ex is PtpTransportException || ex is ChdkSessionClosedException || !session.IsConnected)
-                ThrowChdkError(ex, target);
-            WriteChdkError(ex, target);
-        }
     }
 }

@@ -81,6 +81,15 @@ namespace ChdkPtp.Internal
         [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         public ChdkSession Session { get; set; }
 
+        /// <summary>A failure of one item of a batch (a file): a non-terminating error, unless the link or the session
+        /// is gone, which stops the command (every further item would fail the same way).</summary>
+        protected void WriteItemError(PtpException ex, object target, ChdkSession session)
+        {
+            if (ex is PtpTransportException || ex is ChdkSessionClosedException || !session.IsConnected)
+                ThrowChdkError(ex, target);
+            WriteChdkError(ex, target);
+        }
+
         /// <summary>The session this record works on, or a terminating ChdkNoSession error.</summary>
         protected ChdkSession ResolveSession()
         {
