@@ -104,6 +104,37 @@ namespace ChdkPtp.PowerShell.Tests
         }
 
         [Fact]
+        public void ATreeSentAndReceivedBackIsByteExactWithItsTimes()
+        {
+            var files = new Dictionary<string, DateTime>
+            {
+                ["src/A.TXT"] = new DateTime(2021, 3, 4, 5, 6, 7),
+                ["src/SUB/B.BIN"] = new DateTime(2019, 12, 31, 23, 59, 59),
+                ["src/SUB/DEEP/C.JPG"] = new DateTime(2026, 11, 23, 0, 0, 1),
+                ["src/SUB/DEEP/EMPTY.DAT"] = new DateTime(2000, 1, 1, 0, 0, 0),
+            };
+            var sizes = new[] { 513, 0x23F4 + 512, 512 * 9 - 11, 0 };
+            int i = 0;
+            foreach (var f in files)
+            {
+                var path = Local(f.Key);
+                Directory.CreateDirectory(Path.GetDirectoryName(path));
+                var data = new byte[sizes[i++]];
+                new Random(i).NextBytes(data);
+                File.WriteAllBytes(path, data);
+                File.SetLastWriteTime(path, f.Value);
+            }
+            _h.Run("Send-ChdkFile ./src A/RT/ -Recurse; Receive-ChdkFile A/RT -Recurse -Destination back").AssertClean();
+            foreach (var f in files)
+            {
+                var back = Local("back/" + f.Key);
+                Assert.Equal(File.ReadAllBytes(Local(f.Key)), File.ReadAllBytes(back));
+                Assert.Equal(f.Value, File.GetLastWriteTime(back));
+            }
+            Assert.Equal(files.Keys.Select(k => "back/" + k).OrderBy(k => k, StringComparer.Ordinal), LocalFiles("back"));
+        }
+
+        [Fact]
         public void FoldersWithoutRecurseAreWarnedAbout()
         {
             var r = _h.Run("Receive-ChdkFile A/DCIM -Destination x").AssertClean();
