@@ -25,6 +25,7 @@
         'Remove-ChdkItem'
         'Receive-ChdkFile'
         'Send-ChdkFile'
+        'Set-ChdkCameraMode'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
