@@ -70,12 +70,19 @@ namespace ChdkPtp.Simulator.Imaging
             ifd0.Ascii(0x010F, "Canon")
                 .Ascii(0x0110, exif.Model)
                 .Short(0x0112, 1)
+                .Rational(0x011A, (180, 1))
+                .Rational(0x011B, (180, 1))
+                .Short(0x0128, 2)
                 .Ascii(0x0132, when)
+                .Short(0x0213, 1)
                 .LongLater(0x8769, () => tiff.OffsetOf(sub));
             AddExposure(sub, exif);
             sub.Undefined(0x9000, new[] { (byte)'0', (byte)'2', (byte)'3', (byte)'0' })
                .Ascii(0x9003, when)
+               .Undefined(0x9101, new byte[] { 1, 2, 3, 0 })
                .Ascii(0x9291, (exif.Time.Millisecond / 10).ToString("00", CultureInfo.InvariantCulture))
+               .Undefined(0xA000, new[] { (byte)'0', (byte)'1', (byte)'0', (byte)'0' })
+               .Short(0xA001, 1)
                .Long(0xA002, (uint)width)
                .Long(0xA003, (uint)height);
             return tiff.Build(0);

@@ -31,7 +31,7 @@ namespace ChdkPtp.Simulator.Lua
             Config[234] = 1;    // .DNG extension
             Config[1251] = 0;   // raw exception for Canon raw
             Exposure["tv96"] = 471;
-            Exposure["av96"] = 285;
+            Exposure["av96"] = 347;  // f/3.5, the lens wide open
             Exposure["sv96"] = 411;
             Exposure["bv96"] = 384;
             Exposure["iso_real"] = 100;

@@ -32,7 +32,7 @@ namespace ChdkPtp.Simulator.Shooting
     public sealed class ShotExposure
     {
         /// <summary>Reference exposure (the camera's defaults): a shot with these values has gain 1.</summary>
-        public const int ReferenceTv96 = 471, ReferenceAv96 = 285, ReferenceSv96 = 411;
+        public const int ReferenceTv96 = 471, ReferenceAv96 = 347, ReferenceSv96 = 411;
 
         public int Tv96 { get; internal set; }
         public int Av96 { get; internal set; }
