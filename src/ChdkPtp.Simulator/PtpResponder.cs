@@ -173,12 +173,14 @@ namespace ChdkPtp.Simulator
                     if (!Supports(3)) return Respond(c, PtpResponseCode.ParameterNotSupported);
                     return GetDisplayData(c, link);
                 case ChdkCommand.RemoteCaptureIsReady:
-                    if (!Supports(5)) return Respond(c, PtpResponseCode.ParameterNotSupported);
-                    return Respond(c, PtpResponseCode.OK, ChdkConstants.CaptureNotSet, 0u);
+                    {
+                        if (!Supports(5)) return Respond(c, PtpResponseCode.ParameterNotSupported);
+                        var (status, image) = _camera.RemoteCapture.IsReady();
+                        return Respond(c, PtpResponseCode.OK, status, image);
+                    }
                 case ChdkCommand.RemoteCaptureGetData:
                     if (!Supports(5)) return Respond(c, PtpResponseCode.ParameterNotSupported);
-                    link.SendData(c, new byte[1]);
-                    return Respond(c, PtpResponseCode.GeneralError, 0u, 0u, 0u);
+                    return RemoteCaptureGetData(c, link);
                 default:
                     return Respond(c, PtpResponseCode.ParameterNotSupported);
             }
@@ -415,6 +417,33 @@ namespace ChdkPtp.Simulator
                 status = WriteScriptMessageStatus.QueueFull;
             else status = WriteScriptMessageStatus.Ok;
             return Respond(c, PtpResponseCode.OK, (uint)status);
+        }
+
+        /// <summary>
+        /// Sub-command 14 as core/ptp.c: pick the chunk, send it (or one dummy byte when there is none), then tell remote
+        /// capture the send is complete; an error or a type that is no longer (exactly) available makes the response
+        /// GeneralError after the data phase. p1 = size, p2 = more, p3 = file offset or 0xFFFFFFFF.
+        /// </summary>
+        private PtpResponse RemoteCaptureGetData(PtpCommand c, IResponderLink link)
+        {
+            uint requested = c.Parameter(1);
+            var rc = _camera.RemoteCapture;
+            var chunk = rc.GetChunk(requested);
+            uint size, more;
+            if (chunk.Data == null || chunk.Length == 0)
+            {
+                link.SendData(c, new byte[1]);
+                size = 0;
+                more = 0;
+            }
+            else
+            {
+                link.SendData(c, new ReadOnlySpan<byte>(chunk.Data, chunk.Offset, chunk.Length));
+                size = (uint)chunk.Length;
+                more = chunk.Status == Shooting.RemoteCapture.StatusMore ? 1u : 0u;
+            }
+            bool ok = rc.SendComplete(chunk.Status, requested);
+            return Respond(c, ok ? PtpResponseCode.OK : PtpResponseCode.GeneralError, size, more, unchecked((uint)chunk.Position));
         }
 
         private PtpResponse GetDisplayData(PtpCommand c, IResponderLink link)

@@ -45,6 +45,82 @@ namespace ChdkPtp.Simulator
         /// </summary>
         public string ScriptPrelude { get; set; }
 
+        // ------------------------------------------------------------------------------------------
+        // shooting
+
+        /// <summary>Width of the JPEG the camera writes for each shot (pixels). Default 640.</summary>
+        public int JpegWidth { get; set; } = 640;
+
+        /// <summary>Height of the JPEG the camera writes for each shot (pixels). Default 480.</summary>
+        public int JpegHeight { get; set; } = 480;
+
+        /// <summary>JPEG quality, 1 to 100. Default 85.</summary>
+        public int JpegQuality { get; set; } = 85;
+
+        /// <summary>
+        /// Width of the sensor's active (image) area in raw pixels; even. Default 1024. The raw buffer adds masked
+        /// borders: <see cref="RawMaskedLeft"/> columns on the left, at least 8 on the right (the row is rounded up to a
+        /// multiple of 16 pixels), <see cref="RawMaskedTop"/> rows on top and 8 at the bottom.
+        /// </summary>
+        public int RawActiveWidth { get; set; } = 1024;
+
+        /// <summary>Height of the sensor's active area in raw rows; even. Default 768.</summary>
+        public int RawActiveHeight { get; set; } = 768;
+
+        /// <summary>Masked (optical black) columns left of the active area; even. Default 48.</summary>
+        public int RawMaskedLeft { get; set; } = 48;
+
+        /// <summary>Masked rows above the active area; even. Default 16.</summary>
+        public int RawMaskedTop { get; set; } = 16;
+
+        /// <summary>Bits per pixel of CHDK's packed raw buffer: 10, 12 or 14. Default 12 (as the SX160 IS).</summary>
+        public int RawBitsPerPixel { get; set; } = 12;
+
+        /// <summary>
+        /// The camera can write Canon raw (CR2) files: set_canon_image_format accepts 2 (CR2) and 3 (JPEG and CR2),
+        /// get_canon_raw_support() is true and remote capture offers CRAW (0x8, protocol 2.9). Default false (the
+        /// SX160 IS has no Canon raw).
+        /// </summary>
+        public bool CanonRaw { get; set; }
+
+        /// <summary>
+        /// Remote capture types get_usb_capture_support() reports (JPG 1, RAW 2, DNGHDR 4, CRAW 8). Null (the default):
+        /// JPG | RAW | DNGHDR (7), plus CRAW with <see cref="CanonRaw"/> on protocol 2.9. Types outside the mask are
+        /// refused by init_usb_capture; a mask without JPG imitates a camera without the filewrite hook.
+        /// </summary>
+        public int? UsbCaptureSupport { get; set; }
+
+        /// <summary>
+        /// How the Canon file writer hands a JPEG or CR2 to remote capture (PROTOCOL.md §5.3). SinglePass: one
+        /// session of <see cref="FileChunkCount"/> chunks at offset -1 (append). MultipassSeek: DryOS r50+ with
+        /// CAM_FILEWRITETASK_SEEKS, the scan data first (first chunk at its file offset), then the header (first chunk
+        /// at offset 0). MultipassRewrite: multipass without seeks, the whole file appended with a placeholder header,
+        /// then the header again at offset 0; such cameras refuse remote capture unless the drive mode is single.
+        /// </summary>
+        public FileWriteMode FileWriteMode { get; set; } = FileWriteMode.SinglePass;
+
+        /// <summary>Chunks each JPEG/CR2 is delivered in over remote capture (at least 1; multipass modes use at least 2). Default 3.</summary>
+        public int FileChunkCount { get; set; } = 3;
+
+        /// <summary>
+        /// The longest time an exposure really takes, in milliseconds: a shot's exposure lasts its shutter time
+        /// (2^(-tv96/96) s) up to this limit, so a 30 s exposure does not hold a test for 30 s. Default 1000.
+        /// </summary>
+        public int ExposureTimeLimitMs { get; set; } = 1000;
+
         internal SimulatorOptions Clone() => (SimulatorOptions)MemberwiseClone();
+    }
+
+    /// <summary>How the simulated Canon file writer delivers a JPEG or CR2 to remote capture.</summary>
+    public enum FileWriteMode
+    {
+        /// <summary>One write session: chunks in order, file offset -1 (append).</summary>
+        SinglePass = 0,
+
+        /// <summary>Several sessions, each starting with a seek: the scan data at its offset, then the header at 0.</summary>
+        MultipassSeek = 1,
+
+        /// <summary>Several sessions without seeks: the whole file, then the header rewritten at offset 0.</summary>
+        MultipassRewrite = 2,
     }
 }

@@ -16,8 +16,11 @@ namespace ChdkPtp.Simulator
     {
         private readonly bool _ownsRoot;
         private readonly Stopwatch _uptime = Stopwatch.StartNew();
+        private readonly CancellationTokenSource _shutdown = new CancellationTokenSource();
+        private readonly object _counterGate = new object();
         private int _scriptRunId;
         private int _disposed;
+        private int _exposureCount;
 
         public VirtualCamera(SimulatorOptions options = null)
         {
@@ -32,6 +35,8 @@ namespace ChdkPtp.Simulator
             Directory.CreateDirectory(Options.Root);
             RecordMode = Options.StartInRecordMode;
             Card = new Card.VirtualCard(Options.Root);
+            RemoteCapture = new Shooting.RemoteCapture(CaptureSupport, _shutdown.Token);
+            Shooting = new Shooting.ShootingPipeline(this, _shutdown.Token);
             Scripts = new Lua.LuaScriptEngine(this);
         }
 
@@ -73,13 +78,65 @@ namespace ChdkPtp.Simulator
         public bool RecordMode { get; set; }
 
         /// <summary>The image file counter (IMG_nnnn of the last shot).</summary>
-        public int ExposureCount { get; set; }
+        public int ExposureCount
+        {
+            get { lock (_counterGate) return _exposureCount; }
+            set { lock (_counterGate) _exposureCount = value; }
+        }
+
+        /// <summary>Settings scripts change that persist across scripts: propcases, configuration, exposure, Canon image
+        /// format, capture mode, the shutter keys.</summary>
+        public Lua.ScriptCameraState State { get; } = new Lua.ScriptCameraState();
+
+        /// <summary>Remote capture (init_usb_capture, RemoteCaptureIsReady / GetData).</summary>
+        public Shooting.RemoteCapture RemoteCapture { get; }
+
+        /// <summary>The shooting task: takes the shots that keys and shoot() ask for.</summary>
+        public Shooting.ShootingPipeline Shooting { get; }
+
+        /// <summary>Remote capture types supported: <see cref="SimulatorOptions.UsbCaptureSupport"/>, or JPG|RAW|DNGHDR
+        /// plus CRAW for a Canon-raw camera on protocol 2.9.</summary>
+        public int CaptureSupport()
+        {
+            var o = Options;
+            if (o.UsbCaptureSupport.HasValue) return o.UsbCaptureSupport.Value;
+            int s = Simulator.Shooting.RemoteCapture.Jpg | Simulator.Shooting.RemoteCapture.Raw | Simulator.Shooting.RemoteCapture.DngHeader;
+            if (o.CanonRaw && o.ProtocolMajor == 2 && o.ProtocolMinor >= 9) s |= Simulator.Shooting.RemoteCapture.CanonRaw;
+            return s;
+        }
+
+        /// <summary>Advances the file counter for a new shot (after 9999 comes 1) and returns it.</summary>
+        internal int NextImageNumber()
+        {
+            lock (_counterGate)
+            {
+                int n = _exposureCount + 1;
+                if (n > 9999) n = 1;
+                _exposureCount = n;
+                return n;
+            }
+        }
+
+        /// <summary>The camera's clock now, local time with milliseconds (set_clock moves it).</summary>
+        public DateTime CameraClock()
+        {
+            var utc = DateTime.UtcNow;
+            long seconds = Card.ToCameraTime(utc);
+            return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Unspecified).AddSeconds(seconds).AddMilliseconds(utc.Millisecond);
+        }
+
+        internal void Log(string message)
+        {
+            if (Scripts is Lua.LuaScriptEngine engine) engine.Log(message);
+            else Trace.WriteLine("ChdkPtp.Simulator: " + message);
+        }
 
         public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            try { _shutdown.Cancel(); } catch (ObjectDisposedException) { }
             try { Scripts.Kill(); } catch (Exception) { }
             Scripts.Dispose();
             if (_ownsRoot)

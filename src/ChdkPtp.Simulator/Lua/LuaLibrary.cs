@@ -15,11 +15,10 @@ namespace ChdkPtp.Simulator.Lua
         public const string Source = """
 local H = ...
 
--- fixed facts of the simulated camera (an SX160 IS: propset 4, no ND filter, no Canon raw)
+-- fixed facts of the simulated camera (an SX160 IS: propset 4, no ND filter; Canon raw is an option)
 local INFO = {
   propset = 4,
   nd_present = 0,
-  canon_raw = false,
   capmodes = { [1] = 'AUTO', [2] = 'P', [3] = 'TV', [4] = 'AV', [5] = 'M', [6] = 'PORTRAIT',
                [7] = 'NIGHT', [8] = 'LANDSCAPE', [9] = 'VIDEO_STD' },
   props = {
@@ -918,7 +917,7 @@ set_prop = function(...)
 end
 get_canon_image_format = H.canon_format_get
 set_canon_image_format = function(...) return H.canon_format_set(checkint(1, 'set_canon_image_format', ...)) end
-get_canon_raw_support = function() return INFO.canon_raw end
+get_canon_raw_support = H.canon_raw
 
 -- exposure and focus: setters record values that the matching getters return
 local function setter(fname, key)
@@ -948,6 +947,7 @@ set_iso_real = setter('set_iso_real', 'iso_real')
 get_iso_real = getter('iso_real')
 set_nd_filter = setter('set_nd_filter', 'nd_filter')
 get_nd_current_ev96 = function() return 0 end
+get_nd_value_ev96 = function() return 0 end
 set_focus = setter('set_focus', 'focus')
 get_focus = getter('focus')
 set_zoom = setter('set_zoom', 'zoom')
@@ -1052,17 +1052,17 @@ shoot = function() return H.shoot() end
 
 local function shoot_hook(i)
   return {
-    set = function(...) checkint(1, 'set', ...) end,
-    is_ready = function() return false end,
-    continue = function() end,
-    count = function() return H.shot_count(i) end,
+    set = function(...) H.hook_set(i, checkint(1, 'set', ...)) end,
+    is_ready = function() return H.hook_ready(i) end,
+    continue = function() H.hook_continue(i) end,
+    count = function() return H.hook_count(i) end,
   }
 end
 hook_preshoot = shoot_hook(0)
 hook_shoot = shoot_hook(1)
 hook_raw = shoot_hook(2)
 
--- remote capture (state only)
+-- remote capture
 get_usb_capture_support = H.usbcap_support
 init_usb_capture = function(...)
   local what = checkint(1, 'init_usb_capture', ...)

@@ -22,7 +22,6 @@ namespace ChdkPtp.Simulator.Lua
 
         private readonly VirtualCamera _camera;
         private readonly object _gate = new object();
-        private readonly object _shootGate = new object();
         private ScriptRun _current;
         private int _openStates;
         private bool _disposed;
@@ -41,7 +40,7 @@ namespace ChdkPtp.Simulator.Lua
         public ScriptConsole Console { get; } = new ScriptConsole();
 
         /// <summary>Settings scripts change that persist across scripts (propcases, config, exposure, remote capture target...).</summary>
-        public ScriptCameraState CameraState { get; } = new ScriptCameraState();
+        public ScriptCameraState CameraState => _camera.State;
 
         /// <summary>How long <see cref="Kill"/> waits for the script thread to end.</summary>
         public TimeSpan KillTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -52,11 +51,11 @@ namespace ChdkPtp.Simulator.Lua
         /// <summary>shoot(): how long a half press may take before it gives up (CHDK: 5 s).</summary>
         public int ShootHalfPressTimeoutMs { get; set; } = 5000;
 
-        /// <summary>Time from half press to "shooting in progress" in record mode.</summary>
-        public int HalfPressSettleMs { get; set; } = 30;
+        /// <summary>Time from half press to "shooting in progress" in record mode (the shooting task's setting).</summary>
+        public int HalfPressSettleMs { get => _camera.Shooting.HalfPressSettleMs; set => _camera.Shooting.HalfPressSettleMs = value; }
 
-        /// <summary>Time a shot takes after the full press.</summary>
-        public int ShotDurationMs { get; set; } = 50;
+        /// <summary>Time a shot spends after its files are written (the shooting task's setting).</summary>
+        public int ShotDurationMs { get => _camera.Shooting.ProcessingMs; set => _camera.Shooting.ProcessingMs = value; }
 
         /// <summary>
         /// A script whose Lua heap stays above this (KiB, after a full collection) is ended with the runtime
@@ -177,41 +176,8 @@ namespace ChdkPtp.Simulator.Lua
             {
                 if (CameraState.ModeSwitchSequence != seq || _camera.IsDisposed) return;
                 _camera.RecordMode = record;
-                if (!record)
-                {
-                    CameraState.UsbCaptureTarget = 0;
-                }
+                if (!record) _camera.RemoteCapture.Reset();
             }, TaskScheduler.Default);
-        }
-
-        /// <summary>Takes a picture: bumps the file counter and writes a placeholder IMG_nnnn.JPG to the image folder.</summary>
-        internal int TakePicture()
-        {
-            lock (_shootGate)
-            {
-                int n = _camera.ExposureCount + 1;
-                if (n > 9999) n = 1;
-                _camera.ExposureCount = n;
-                Card.MakeDirectories(VirtualCard.ImageDirectory);
-                var path = VirtualCard.ImageDirectory + "/IMG_" + n.ToString("D4") + ".JPG";
-                var r = Card.WriteAllBytes(path, PlaceholderJpeg(n));
-                if (!r.Ok) Log("cannot write " + path + ": " + r.Message);
-                return n;
-            }
-        }
-
-        /// <summary>SOI, a comment naming the shot, EOI: a well-formed marker stream, not a decodable image.</summary>
-        internal static byte[] PlaceholderJpeg(int number)
-        {
-            var text = System.Text.Encoding.ASCII.GetBytes("CHDK simulator placeholder IMG_" + number.ToString("D4"));
-            var b = new byte[2 + 4 + text.Length + 2];
-            b[0] = 0xFF; b[1] = 0xD8;
-            b[2] = 0xFF; b[3] = 0xFE;
-            int len = text.Length + 2;
-            b[4] = (byte)(len >> 8); b[5] = (byte)len;
-            Buffer.BlockCopy(text, 0, b, 6, text.Length);
-            b[b.Length - 2] = 0xFF; b[b.Length - 1] = 0xD9;
-            return b;
         }
     }
 }

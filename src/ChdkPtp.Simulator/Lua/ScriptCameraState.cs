@@ -6,21 +6,17 @@ namespace ChdkPtp.Simulator.Lua
 {
     /// <summary>
     /// Camera settings that scripts read and write and that outlive a script (as on a camera):
-    /// propcases, CHDK configuration values, exposure overrides, Canon image format, the remote
-    /// capture target, the capture mode and the key/shooting state. Thread-safe.
+    /// propcases, CHDK configuration values, exposure overrides, Canon image format, the capture
+    /// mode and the key/shooting state. Thread-safe.
     /// </summary>
     public sealed class ScriptCameraState
     {
-        /// <summary>Remote capture types this camera supports (JPG | RAW | DNGHDR).</summary>
-        public const int UsbCaptureSupport = 7;
+        /// <summary>Propcase DRIVE_MODE (propset 4): 0 single, 1 continuous, 2 continuous with AF.</summary>
+        public const int DriveModeProp = 102;
 
-        /// <summary>Default per-type remote capture wait (CHDK: 3000 x 10 ms).</summary>
-        public const int DefaultUsbCaptureTimeoutMs = 30000;
+        /// <summary>Capture mode number of the video mode (raw is impossible there).</summary>
+        public const int VideoCaptureMode = 9;
 
-        private int _usbCaptureTarget;
-        private int _usbCaptureTimeoutMs = DefaultUsbCaptureTimeoutMs;
-        private int _usbCaptureStartLine;
-        private int _usbCaptureLineCount;
         private int _canonImageFormat = 1;
         private int _saveRaw;
         private int _captureMode = 2;
@@ -35,7 +31,7 @@ namespace ChdkPtp.Simulator.Lua
             Config[234] = 1;    // .DNG extension
             Config[1251] = 0;   // raw exception for Canon raw
             Exposure["tv96"] = 471;
-            Exposure["av96"] = 285;
+            Exposure["av96"] = 347;  // f/3.5, the lens wide open
             Exposure["sv96"] = 411;
             Exposure["bv96"] = 384;
             Exposure["iso_real"] = 100;
@@ -53,17 +49,7 @@ namespace ChdkPtp.Simulator.Lua
 
         public int GetExposure(string name) => Exposure.TryGetValue(name, out var v) ? v : 0;
 
-        /// <summary>Bits given to init_usb_capture (0 = remote capture off).</summary>
-        public int UsbCaptureTarget { get => Volatile.Read(ref _usbCaptureTarget); set => Volatile.Write(ref _usbCaptureTarget, value); }
-
-        public int UsbCaptureStartLine { get => Volatile.Read(ref _usbCaptureStartLine); set => Volatile.Write(ref _usbCaptureStartLine, value); }
-
-        /// <summary>0 = to the end of the sensor.</summary>
-        public int UsbCaptureLineCount { get => Volatile.Read(ref _usbCaptureLineCount); set => Volatile.Write(ref _usbCaptureLineCount, value); }
-
-        public int UsbCaptureTimeoutMs { get => Volatile.Read(ref _usbCaptureTimeoutMs); set => Volatile.Write(ref _usbCaptureTimeoutMs, value); }
-
-        /// <summary>1 JPG, 2 CR2, 3 both (this camera has no Canon raw: always 1).</summary>
+        /// <summary>1 JPG, 2 CR2, 3 both (only a camera with Canon raw accepts 2 and 3).</summary>
         public int CanonImageFormat { get => Volatile.Read(ref _canonImageFormat); set => Volatile.Write(ref _canonImageFormat, value); }
 
         /// <summary>CHDK raw saving (set_raw / get_raw).</summary>
@@ -72,14 +58,18 @@ namespace ChdkPtp.Simulator.Lua
         /// <summary>CHDK capture mode number used in record mode (2 = P).</summary>
         public int CaptureMode { get => Volatile.Read(ref _captureMode); set => Volatile.Write(ref _captureMode, value); }
 
+        private volatile bool _halfPressed;
+        private volatile bool _fullPressed;
+        private long _halfPressTick;
+
         /// <summary>Shutter half pressed (set by press/release/click and shoot).</summary>
-        public bool HalfPressed { get; internal set; }
+        public bool HalfPressed { get => _halfPressed; internal set => _halfPressed = value; }
 
         /// <summary>When the half press began (tick count), for get_shooting.</summary>
-        internal long HalfPressTick { get; set; }
+        internal long HalfPressTick { get => Interlocked.Read(ref _halfPressTick); set => Interlocked.Exchange(ref _halfPressTick, value); }
 
         /// <summary>Shutter fully pressed.</summary>
-        public bool FullPressed { get; internal set; }
+        public bool FullPressed { get => _fullPressed; internal set => _fullPressed = value; }
 
         internal int NextModeSwitch() => Interlocked.Increment(ref _modeSwitchSequence);
 

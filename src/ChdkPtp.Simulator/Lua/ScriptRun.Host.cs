@@ -21,8 +21,6 @@ namespace ChdkPtp.Simulator.Lua
             "playback", "help", "mode", "wifi", "remote", "no_key",
         };
 
-        private int _shotCount;
-
         private void RegisterHostFunctions()
         {
             Register("translate", H_translate);
@@ -55,19 +53,18 @@ namespace ChdkPtp.Simulator.Lua
             Register("exp_set", l => { State.Exposure[StringArg(l, 1) ?? ""] = IntArg(l, 2, 0); return 0; });
             Register("canon_format_get", l => { l.PushInteger(State.CanonImageFormat); return 1; });
             Register("canon_format_set", H_canon_format_set);
+            Register("canon_raw", l => { l.PushBoolean(_camera.Options.CanonRaw); return 1; });
             Register("key", H_key);
             Register("get_shooting", l => { l.PushBoolean(IsShooting()); return 1; });
             Register("shoot", H_shoot);
-            Register("shot_count", l => { l.PushInteger(_shotCount); return 1; });
-            Register("usbcap_support", l => { l.PushInteger(ScriptCameraState.UsbCaptureSupport); return 1; });
+            Register("hook_set", l => { Hooks.Set(HookArg(l), IntArg(l, 2, 0)); return 0; });
+            Register("hook_ready", l => { l.PushBoolean(Hooks.IsReady(HookArg(l))); return 1; });
+            Register("hook_continue", l => { Hooks.Continue(HookArg(l)); return 0; });
+            Register("hook_count", l => { l.PushInteger(Hooks.Count(HookArg(l))); return 1; });
+            Register("usbcap_support", l => { l.PushInteger(_camera.CaptureSupport()); return 1; });
             Register("usbcap_init", H_usbcap_init);
-            Register("usbcap_target", l => { l.PushInteger(State.UsbCaptureTarget); return 1; });
-            Register("usbcap_timeout", l =>
-            {
-                int ms = IntArg(l, 1, 0);
-                State.UsbCaptureTimeoutMs = ms <= 0 ? ScriptCameraState.DefaultUsbCaptureTimeoutMs : ms;
-                return 0;
-            });
+            Register("usbcap_target", l => { l.PushInteger(_camera.RemoteCapture.Target); return 1; });
+            Register("usbcap_timeout", l => { _camera.RemoteCapture.SetTimeout(IntArg(l, 1, 0)); return 0; });
             RegisterFileFunctions();
         }
 
@@ -337,11 +334,20 @@ namespace ChdkPtp.Simulator.Lua
 
         private int H_canon_format_set(LuaState l)
         {
-            // this camera has no Canon raw: only JPEG (1) is accepted
-            bool ok = IntArg(l, 1, 0) == 1;
-            if (ok) State.CanonImageFormat = 1;
+            // 1 JPEG, 2 CR2, 3 both; a camera without Canon raw accepts only 1
+            int f = IntArg(l, 1, 0);
+            bool ok = f == 1 || (_camera.Options.CanonRaw && (f == 2 || f == 3));
+            if (ok) State.CanonImageFormat = f;
             l.PushBoolean(ok);
             return 1;
+        }
+
+        private Shooting.ShootHooks Hooks => _camera.Shooting.Hooks;
+
+        private static int HookArg(LuaState l)
+        {
+            int h = IntArg(l, 1, 0);
+            return h < 0 || h > 2 ? 0 : h;
         }
 
         // ---------------------------------------------------------------------------------------
@@ -384,24 +390,32 @@ namespace ChdkPtp.Simulator.Lua
             switch (key)
             {
                 case "shoot_half":
-                    if (!st.HalfPressed) { st.HalfPressed = true; st.HalfPressTick = _camera.TickCount; }
+                    PressHalf();
                     break;
                 case "shoot_full":
-                    if (!st.HalfPressed) { st.HalfPressed = true; st.HalfPressTick = _camera.TickCount; }
+                    PressHalf();
                     if (!st.FullPressed)
                     {
                         st.FullPressed = true;
-                        if (_camera.RecordMode) TakePicture();
+                        _camera.Shooting.RequestShot();
                     }
                     break;
                 case "shoot_full_only":
                     if (!st.FullPressed)
                     {
                         st.FullPressed = true;
-                        if (st.HalfPressed && _camera.RecordMode) TakePicture();
+                        if (st.HalfPressed) _camera.Shooting.RequestShot();
                     }
                     break;
             }
+        }
+
+        private void PressHalf()
+        {
+            var st = State;
+            if (st.HalfPressed) return;
+            st.HalfPressTick = _camera.TickCount;
+            st.HalfPressed = true;
         }
 
         private void Release(string key)
@@ -430,24 +444,24 @@ namespace ChdkPtp.Simulator.Lua
             catch (Exception) { }
         }
 
+        /// <summary>get_shooting(): half press settled in record mode, or a shot in progress.</summary>
         private bool IsShooting()
         {
+            if (!_camera.RecordMode) return false;
+            if (_camera.Shooting.IsBusy) return true;
             var st = State;
-            return _camera.RecordMode && st.HalfPressed && _camera.TickCount - st.HalfPressTick >= _engine.HalfPressSettleMs;
+            return st.HalfPressed && _camera.TickCount - st.HalfPressTick >= _engine.HalfPressSettleMs;
         }
 
-        private void TakePicture()
-        {
-            _engine.TakePicture();
-            _shotCount++;
-        }
-
-        /// <summary>shoot(): 0 done, 1 half press timed out (e.g. in playback), 2 shot failed / killed.</summary>
+        /// <summary>
+        /// shoot(): half press, wait (up to <see cref="LuaScriptEngine.ShootHalfPressTimeoutMs"/>) for shooting in
+        /// progress, full press, then wait until the shooting task has finished the shot, remote capture included.
+        /// Returns 0 done, 1 half press timed out (e.g. in playback), 2 killed meanwhile.
+        /// </summary>
         private int H_shoot(LuaState l)
         {
             var st = State;
-            st.HalfPressed = true;
-            st.HalfPressTick = _camera.TickCount;
+            PressHalf();
             var sw = Stopwatch.StartNew();
             int status;
             while (true)
@@ -465,8 +479,9 @@ namespace ChdkPtp.Simulator.Lua
                 }
             }
             st.FullPressed = true;
-            TakePicture();
-            status = WaitKilled(_engine.ShotDurationMs) ? 2 : 0;
+            long ticket = _camera.Shooting.RequestShot();
+            st.FullPressed = false;
+            status = ticket == 0 ? 1 : _camera.Shooting.WaitShot(ticket, _cts.Token) ? 0 : 2;
         done:
             st.FullPressed = false;
             st.HalfPressed = false;
@@ -480,28 +495,19 @@ namespace ChdkPtp.Simulator.Lua
             int start = IntArg(l, 2, 0);
             int count = IntArg(l, 3, 0);
             var st = State;
-            bool ok;
-            if (what == 0)
+            var o = _camera.Options;
+            st.Props.TryGetValue(ScriptCameraState.DriveModeProp, out int drive);
+            var conditions = new Shooting.CaptureConditions
             {
-                ok = true;
-            }
-            else
-            {
-                ok = (what & ~ScriptCameraState.UsbCaptureSupport) == 0
-                    && _camera.RecordMode
-                    && start >= 0 && count >= 0;
-            }
-            if (ok && what != 0)
-            {
-                st.UsbCaptureTarget = what;
-                st.UsbCaptureStartLine = start;
-                st.UsbCaptureLineCount = count;
-            }
-            else
-            {
-                st.UsbCaptureTarget = 0;
-            }
-            l.PushBoolean(ok);
+                RecordMode = _camera.RecordMode,
+                RawPossible = st.CaptureMode != ScriptCameraState.VideoCaptureMode,
+                CanonRawCamera = o.CanonRaw,
+                CanonImageFormat = st.CanonImageFormat,
+                SeeklessMultipass = o.FileWriteMode == FileWriteMode.MultipassRewrite,
+                DriveModeSingle = drive == 0,
+                RawRows = Imaging.SensorGeometry.FromOptions(o).Height,
+            };
+            l.PushBoolean(_camera.RemoteCapture.SetTarget(what, start, count, conditions));
             return 1;
         }
     }

@@ -120,6 +120,7 @@ namespace ChdkPtp.Simulator.Lua
         {
             t_current = this;
             bool compiledSignalled = false;
+            if (_engine.IsCurrent(this)) _camera.Shooting.Hooks.Reset(); // hook counts are per script
             try
             {
                 bool ok;
@@ -145,7 +146,12 @@ namespace ChdkPtp.Simulator.Lua
             {
                 if (!compiledSignalled) { _active = false; _compiled.Set(); }
                 CloseAllFiles();
-                if (_engine.IsCurrent(this)) ReleaseKeys(); // an abandoned run must not touch a newer script's keys
+                if (_engine.IsCurrent(this))
+                {
+                    // an abandoned run must not touch a newer script's keys or hooks
+                    ReleaseKeys();
+                    _camera.Shooting.Hooks.Reset();
+                }
                 _active = false; // after the return messages: ScriptStatus RUN drops now
                 CloseState();
                 t_current = null;

@@ -104,6 +104,7 @@ namespace ChdkPtp.Simulator.Tests.Lua
             var bytes = File.ReadAllBytes(file);
             Assert.Equal(new byte[] { 0xFF, 0xD8 }, new[] { bytes[0], bytes[1] });
             Assert.Equal(new byte[] { 0xFF, 0xD9 }, new[] { bytes[^2], bytes[^1] });
+            Assert.Equal(bytes, h.Camera.Shooting.LastShot.Jpeg);
             Assert.Equal(42, h.Camera.ExposureCount);
             Assert.True(h.RunBool("return os.stat('A/DCIM/100CANON/IMG_0042.JPG').size > 0"));
         }
@@ -124,13 +125,17 @@ namespace ChdkPtp.Simulator.Tests.Lua
         public void Keys_HalfPressThenFull_TakesAPicture()
         {
             using var h = new ScriptHarness(new SimulatorOptions { StartInRecordMode = true });
+            // the shot runs in the camera's shooting task: the script sees the counter change a little later
             Assert.Equal("false|true|1|false", h.RunString(
                 "local before = get_shooting() press('shoot_half') local t0 = get_tick_count() " +
                 "repeat sleep(10) until get_shooting() or get_tick_count() - t0 > 2000 " +
                 "local during = get_shooting() press('shoot_full') release('shoot_full') " +
+                "t0 = get_tick_count() repeat sleep(10) until get_exp_count() == 1 or get_tick_count() - t0 > 2000 " +
+                "repeat sleep(10) until not get_shooting() or get_tick_count() - t0 > 2000 " +
                 "return tostring(before)..'|'..tostring(during)..'|'..get_exp_count()..'|'..tostring(get_shooting())"));
             Assert.True(File.Exists(h.HostPath("DCIM/100CANON/IMG_0001.JPG")));
-            Assert.Equal(2, h.RunInt("click('shoot_full') return get_exp_count()"));
+            Assert.Equal(2, h.RunInt("click('shoot_full') local t0 = get_tick_count() " +
+                                     "repeat sleep(10) until get_exp_count() == 2 or get_tick_count() - t0 > 2000 return get_exp_count()"));
             Assert.Equal(":1: unknown key", Err(h, "press('any_key')"));
             Assert.Equal(":1: bad argument #1 to 'click' (string expected, got no value)", Err(h, "click()"));
             Assert.False(h.Engine.CameraState.HalfPressed);
@@ -161,7 +166,7 @@ namespace ChdkPtp.Simulator.Tests.Lua
         }
 
         [Fact]
-        public void CanonImageFormat_OnlyJpeg()
+        public void CanonImageFormat_OnlyJpegWithoutCanonRaw()
         {
             using var h = new ScriptHarness();
             Assert.Equal("1|false|true|false", h.RunString(
@@ -169,7 +174,7 @@ namespace ChdkPtp.Simulator.Tests.Lua
         }
 
         [Fact]
-        public void UsbCapture_StateOnly()
+        public void UsbCapture_State()
         {
             using var h = new ScriptHarness();
             Assert.Equal("7|false|0", h.RunString("return table.concat({get_usb_capture_support(), tostring(init_usb_capture(1)), get_usb_capture_target()}, '|')"));
@@ -178,10 +183,10 @@ namespace ChdkPtp.Simulator.Tests.Lua
                 "local a = init_usb_capture(6, 10, 20) local t1 = get_usb_capture_target() local b = init_usb_capture(0x8) local t2 = get_usb_capture_target() " +
                 "local c = init_usb_capture(0) return table.concat({tostring(a), t1, tostring(b), t2, tostring(c), get_usb_capture_target()}, '|')"));
             h.Run("init_usb_capture(1) set_usb_capture_timeout(5000)");
-            Assert.Equal(1, h.Engine.CameraState.UsbCaptureTarget);
-            Assert.Equal(5000, h.Engine.CameraState.UsbCaptureTimeoutMs);
+            Assert.Equal(1, h.Camera.RemoteCapture.Target);
+            Assert.Equal(5000, h.Camera.RemoteCapture.TimeoutMs);
             h.Run("set_usb_capture_timeout()");
-            Assert.Equal(ScriptCameraState.DefaultUsbCaptureTimeoutMs, h.Engine.CameraState.UsbCaptureTimeoutMs);
+            Assert.Equal(ChdkPtp.Simulator.Shooting.RemoteCapture.DefaultTimeoutMs, h.Camera.RemoteCapture.TimeoutMs);
             Assert.False(h.RunBool("return init_usb_capture(1, -1)"));
         }
 
