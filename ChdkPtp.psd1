@@ -26,6 +26,8 @@
         'Receive-ChdkFile'
         'Send-ChdkFile'
         'Set-ChdkCameraMode'
+        'Save-ChdkRemoteCapture'
+        'Invoke-ChdkShoot'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

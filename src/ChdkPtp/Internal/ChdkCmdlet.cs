@@ -40,6 +40,7 @@ namespace ChdkPtp.Internal
             switch (ex)
             {
                 case ChdkSessionClosedException _: id = "ChdkSessionClosed"; category = ErrorCategory.ConnectionError; break;
+                case ChdkSessionBusyException _: id = "ChdkSessionBusy"; category = ErrorCategory.ResourceBusy; break;
                 case ChdkNotDetectedException _: id = "ChdkNotDetected"; category = ErrorCategory.DeviceError; break;
                 case ChdkVersionException _: id = "ChdkVersionTooOld"; category = ErrorCategory.NotImplemented; break;
                 case ChdkScriptRunningException _: id = "ChdkScriptRunning"; category = ErrorCategory.ResourceBusy; break;
@@ -61,6 +62,17 @@ namespace ChdkPtp.Internal
                 case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
                 case Protocol.Chdk.Files.ChdkFileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
                 case Protocol.Chdk.Files.ChdkFileSystemException _: id = "ChdkCameraFileError"; category = ErrorCategory.WriteError; break;
+                case Protocol.Chdk.Capture.ChdkCaptureException c:
+                    switch (c.Reason)
+                    {
+                        case Protocol.Chdk.Capture.CaptureFailure.NotInRecordMode: id = "ChdkNotInRecordMode"; category = ErrorCategory.InvalidOperation; break;
+                        case Protocol.Chdk.Capture.CaptureFailure.UnsupportedFormat:
+                        case Protocol.Chdk.Capture.CaptureFailure.RemoteCaptureNotSupported: id = "ChdkUnsupportedFormat"; category = ErrorCategory.NotImplemented; break;
+                        case Protocol.Chdk.Capture.CaptureFailure.Settings: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
+                        default: id = "ChdkCaptureFailed"; category = ErrorCategory.InvalidResult; break;
+                    }
+                    break;
+                case Protocol.Chdk.Capture.CaptureFileExistsException _: id = "ChdkFileExists"; category = ErrorCategory.ResourceExists; break;
                 case UnsafeNameException _: id = "ChdkUnsafeName"; category = ErrorCategory.SecurityError; break;
                 case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
                 case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;

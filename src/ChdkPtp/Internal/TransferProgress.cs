@@ -124,10 +124,16 @@ namespace ChdkPtp.Internal
     }
 
     /// <summary>An IProgress that calls back on the reporting thread (Progress&lt;T&gt; would post to another).</summary>
-    internal sealed class SyncProgress : IProgress<long>
+    internal class SyncProgress<T> : IProgress<T>
     {
-        private readonly Action<long> _report;
-        public SyncProgress(Action<long> report) { _report = report; }
-        public void Report(long value) => _report(value);
+        private readonly Action<T> _report;
+        public SyncProgress(Action<T> report) { _report = report; }
+        public void Report(T value) => _report(value);
+    }
+
+    /// <summary>Byte counts reported on the reporting thread.</summary>
+    internal sealed class SyncProgress : SyncProgress<long>
+    {
+        public SyncProgress(Action<long> report) : base(report) { }
     }
 }

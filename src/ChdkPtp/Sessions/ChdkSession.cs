@@ -15,6 +15,7 @@ namespace ChdkPtp
     {
         private readonly SemaphoreSlim _operation = new SemaphoreSlim(1, 1);
         private int _closed;
+        private int _owner; // managed thread id holding _operation, 0 when free
 
         internal ChdkSession(int id, ChdkClient client, string transport, string deviceKey, InProcessSimulator simulator)
         {
@@ -81,9 +82,12 @@ namespace ChdkPtp
         public uint LastScriptId { get; internal set; }
 
         /// <summary>Takes the session for one whole operation; waits, observing <paramref name="cancel"/>.</summary>
+        /// <exception cref="ChdkSessionBusyException">This thread already holds the session: a command later in the
+        /// same pipeline wants the camera while an earlier one is still using it (waiting would never end).</exception>
         internal IDisposable Acquire(CancellationToken cancel)
         {
             if (!IsConnected) throw new ChdkSessionClosedException(this);
+            if (Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId) throw new ChdkSessionBusyException(this);
             _operation.Wait(cancel);
             if (!IsConnected)
             {
@@ -91,7 +95,8 @@ namespace ChdkPtp
                 _operation.Release();
                 throw new ChdkSessionClosedException(this);
             }
-            return new Releaser(_operation);
+            Volatile.Write(ref _owner, Environment.CurrentManagedThreadId);
+            return new Releaser(this);
         }
 
         public override string ToString() => $"ChdkSession {Id}: {Model} ({Transport})";
@@ -105,9 +110,15 @@ namespace ChdkPtp
 
         private sealed class Releaser : IDisposable
         {
-            private SemaphoreSlim _s;
-            public Releaser(SemaphoreSlim s) { _s = s; }
-            public void Dispose() { Interlocked.Exchange(ref _s, null)?.Release(); }
+            private ChdkSession _s;
+            public Releaser(ChdkSession s) { _s = s; }
+            public void Dispose()
+            {
+                var s = Interlocked.Exchange(ref _s, null);
+                if (s == null) return;
+                Volatile.Write(ref s._owner, 0);
+                s._operation.Release();
+            }
         }
     }
 
@@ -116,6 +127,16 @@ namespace ChdkPtp
     {
         public ChdkSessionClosedException(ChdkSession s)
             : base($"Session {s.Id} ({s.Model}) is not connected. Connect again with Connect-ChdkCamera.") { Session = s; }
+
+        public ChdkSession Session { get; }
+    }
+
+    /// <summary>The session is in use by an earlier command of the same pipeline (for example a remote capture
+    /// whose files are being processed downstream): the camera can do one thing at a time.</summary>
+    public sealed class ChdkSessionBusyException : ChdkException
+    {
+        public ChdkSessionBusyException(ChdkSession s)
+            : base($"Session {s.Id} ({s.Model}) is in use by an earlier command of this pipeline, which has not finished with the camera. Use the camera after that command ends (for example, collect its output first), or use another session.") { Session = s; }
 
         public ChdkSession Session { get; }
     }
