@@ -28,6 +28,7 @@
         'Set-ChdkCameraMode'
         'Save-ChdkRemoteCapture'
         'Invoke-ChdkShoot'
+        'Start-ChdkTimelapse'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -91,7 +91,7 @@ namespace ChdkPtp.Commands
             try
             {
                 options.Validate();
-                destination = CreateDestination(Destination, Force ? CaptureConflictAction.Overwrite : CaptureConflictAction.Fail);
+                destination = CreateDestination(this, Destination, Force ? CaptureConflictAction.Overwrite : CaptureConflictAction.Fail);
             }
             catch (ArgumentException ex)
             {
@@ -150,7 +150,7 @@ namespace ChdkPtp.Commands
 
         /// <summary>A folder, or a folder and a name template: the path up to the last separator before the first
         /// '{' is the folder, the rest the template. Resolved relative to the current location.</summary>
-        private FolderCaptureDestination CreateDestination(string destination, CaptureConflictAction conflict)
+        internal static FolderCaptureDestination CreateDestination(PSCmdlet cmdlet, string destination, CaptureConflictAction conflict)
         {
             int brace = destination.IndexOf('{');
             string folder = destination, template = null;
@@ -160,7 +160,7 @@ namespace ChdkPtp.Commands
                 folder = sep < 0 ? "." : destination.Substring(0, sep + 1);
                 template = destination.Substring(sep + 1);
             }
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(folder, out var provider, out _);
+            var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(folder, out var provider, out _);
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
                 throw new ArgumentException($"'{destination}' is not a file-system path (provider {provider.Name}).");
             if (File.Exists(resolved)) throw new ArgumentException($"'{resolved}' is a file: -Destination is a folder, or a folder and a name template.");
