@@ -119,8 +119,18 @@ namespace ChdkPtp.Commands
                         Save(state, statePath);
                     }
                     WaitFor(due, state, index);
-                    ShootOne(session, state, settings, formats, destination);
+                    // The slot and its sequence number are taken before the shot: a stop or crash during the shot
+                    // can leave a gap in the numbering after a restart, never a second file of the same number.
+                    long sequence = state.Sequence;
                     state.NextIndex = index + 1;
+                    state.Sequence = sequence + 1;
+                    Save(state, statePath);
+                    if (ShootOne(session, sequence, settings, formats, destination))
+                    {
+                        state.ShotsTaken++;
+                        state.LastShotUtc = DateTime.UtcNow;
+                    }
+                    else state.Missed++;
                     Save(state, statePath);
                 }
             }
@@ -132,7 +142,8 @@ namespace ChdkPtp.Commands
             WriteVerbose($"The timelapse is complete: {state.ShotsTaken} shots taken, {state.Missed} missed.");
         }
 
-        private void ShootOne(ChdkSession session, TimelapseState state, ShotSettings settings, RemoteCaptureFormats formats, FolderCaptureDestination destination)
+        /// <summary>One shot; false when it failed (reported) and the series goes on.</summary>
+        private bool ShootOne(ChdkSession session, long sequence, ShotSettings settings, RemoteCaptureFormats formats, FolderCaptureDestination destination)
         {
             var shotTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) ? ShotTimeout : (TimeSpan?)null;
             var emitted = new List<object>();
@@ -142,28 +153,25 @@ namespace ChdkPtp.Commands
                 {
                     if (ToCard)
                     {
-                        var o = new CardShootOptions { Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, state.Sequence), ShotTimeout = shotTimeout };
+                        var o = new CardShootOptions { Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = shotTimeout };
                         foreach (var shot in new CardShooter(session.Client) { Warning = WriteWarning }.Shoot(o, CancelToken))
                             emitted.AddRange(shot.Files.Select(f => (object)new ChdkItem(f, session)));
                     }
                     else
                     {
-                        var o = new RemoteCaptureOptions { Formats = formats, Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, state.Sequence), ShotTimeout = shotTimeout };
+                        var o = new RemoteCaptureOptions { Formats = formats, Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = shotTimeout };
                         foreach (var file in new RemoteCaptureSession(session.Client) { Warning = WriteWarning }.Shoot(o, destination, CancelToken))
                             emitted.Add(ShotFile(file.Path, file.Info, session));
                     }
                     _freeKiB = FreeCardSpace(session);
                 }
-                state.ShotsTaken++;
-                state.Sequence++;
-                state.LastShotUtc = DateTime.UtcNow;
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) when (session.IsConnected && !(ex is PtpTransportException))
             {
                 // One failed shot does not end a series that runs for weeks: report it and go on.
                 WriteChdkError(ex, session);
-                state.Missed++;
+                return false;
             }
             catch (PtpException ex)
             {
@@ -171,9 +179,10 @@ namespace ChdkPtp.Commands
                 // of a later version; until then the series stops here, and -StatePath lets it be restarted.
                 ThrowChdkError(ex, session);
             }
-            catch (IOException ex) { WriteChdkError(ex, Destination); state.Missed++; }
-            catch (UnauthorizedAccessException ex) { WriteChdkError(ex, Destination); state.Missed++; }
+            catch (IOException ex) { WriteChdkError(ex, Destination); return false; }
+            catch (UnauthorizedAccessException ex) { WriteChdkError(ex, Destination); return false; }
             foreach (var o in emitted) WriteObject(o);
+            return true;
         }
 
         /// <summary>Waits for the slot, showing shots done, the next shot's time and the card's free space.</summary>
