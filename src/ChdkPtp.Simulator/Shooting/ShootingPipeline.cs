@@ -79,7 +79,7 @@ namespace ChdkPtp.Simulator.Shooting
     /// CR2 and JPEG. In a continuous drive mode it keeps shooting while the shutter stays fully pressed. Runs on
     /// its own thread, so scripts go on while a shot is taken, as on the camera.
     /// </summary>
-    public sealed class ShootingPipeline : IDisposable
+    public sealed class ShootingPipeline
     {
         private readonly VirtualCamera _camera;
         private readonly object _gate = new object();
@@ -349,7 +349,5 @@ namespace ChdkPtp.Simulator.Shooting
             }
             return 0;
         }
-
-        public void Dispose() { }
     }
 }
