@@ -25,6 +25,7 @@ namespace ChdkPtp.Simulator
         public VirtualCamera(SimulatorOptions options = null)
         {
             Options = (options ?? new SimulatorOptions()).Clone();
+            ValidateShootingOptions(Options);
             if (string.IsNullOrEmpty(Options.SerialNumber))
                 Options.SerialNumber = Guid.NewGuid().ToString("N").ToUpperInvariant();
             if (string.IsNullOrEmpty(Options.Root))
@@ -103,6 +104,21 @@ namespace ChdkPtp.Simulator
             int s = Simulator.Shooting.RemoteCapture.Jpg | Simulator.Shooting.RemoteCapture.Raw | Simulator.Shooting.RemoteCapture.DngHeader;
             if (o.CanonRaw && o.ProtocolMajor == 2 && o.ProtocolMinor >= 9) s |= Simulator.Shooting.RemoteCapture.CanonRaw;
             return s;
+        }
+
+        private static void ValidateShootingOptions(SimulatorOptions o)
+        {
+            Imaging.SensorGeometry.FromOptions(o); // throws ArgumentOutOfRangeException for an impossible sensor
+            if (o.JpegWidth < 16 || o.JpegHeight < 16 || o.JpegWidth > 8192 || o.JpegHeight > 8192)
+                throw new ArgumentOutOfRangeException(nameof(o.JpegWidth), "The JPEG size must be 16 to 8192 pixels each way.");
+            if (o.JpegQuality < 1 || o.JpegQuality > 100)
+                throw new ArgumentOutOfRangeException(nameof(o.JpegQuality), o.JpegQuality, "JPEG quality is 1 to 100.");
+            if (o.FileChunkCount < 1 || o.FileChunkCount > 100)
+                throw new ArgumentOutOfRangeException(nameof(o.FileChunkCount), o.FileChunkCount, "A file is sent in 1 to 100 chunks (chdkptp accepts at most 100).");
+            if (o.ExposureTimeLimitMs < 0)
+                throw new ArgumentOutOfRangeException(nameof(o.ExposureTimeLimitMs), o.ExposureTimeLimitMs, "The exposure time limit cannot be negative.");
+            if (!Enum.IsDefined(typeof(FileWriteMode), o.FileWriteMode))
+                throw new ArgumentOutOfRangeException(nameof(o.FileWriteMode), o.FileWriteMode, "Unknown file write mode.");
         }
 
         /// <summary>Advances the file counter for a new shot (after 9999 comes 1) and returns it.</summary>

@@ -16,9 +16,11 @@ namespace ChdkPtp.Benchmarks
     {
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*'
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --peak-memory [MiB ...]   (see PeakMemory)
+        // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --dng-sample DIR [BPP ...]  (see DngSample)
         public static int Main(string[] args)
         {
             if (args.Length > 0 && args[0] == "--peak-memory") return PeakMemory.Run(args[1..]);
+            if (args.Length > 0 && args[0] == "--dng-sample") return DngSample.Run(args[1..]);
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
         }

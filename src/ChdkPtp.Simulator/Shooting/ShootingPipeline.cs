@@ -79,7 +79,7 @@ namespace ChdkPtp.Simulator.Shooting
     /// CR2 and JPEG. In a continuous drive mode it keeps shooting while the shutter stays fully pressed. Runs on
     /// its own thread, so scripts go on while a shot is taken, as on the camera.
     /// </summary>
-    public sealed class ShootingPipeline : IDisposable
+    public sealed class ShootingPipeline
     {
         private readonly VirtualCamera _camera;
         private readonly object _gate = new object();
@@ -113,7 +113,7 @@ namespace ChdkPtp.Simulator.Shooting
         /// <summary>Shots taken since the camera started.</summary>
         public int ShotsTaken { get { lock (_gate) return _shotsTaken; } }
 
-        /// <summary>What the last shot produced.</summary>
+        /// <summary>What the last shot produced (the shot in progress, from its raw hook on: its parts appear as they are made).</summary>
         public ShotRecord LastShot { get { lock (_gate) return _last; } }
 
         /// <summary>Queues a shot (a full press); 0 when the camera is not in record mode.</summary>
@@ -242,6 +242,7 @@ namespace ChdkPtp.Simulator.Shooting
             int number = _camera.NextImageNumber();
             var time = _camera.CameraClock();
             var record = new ShotRecord { ImageNumber = number, Time = time, Exposure = exposure };
+            lock (_gate) _last = record;
             Hooks.Run(ShootHooks.Raw, _shutdown);
 
             var g = SensorGeometry.FromOptions(o);
@@ -327,11 +328,7 @@ namespace ChdkPtp.Simulator.Shooting
                 else _camera.Log("cannot write " + path + ": " + r.Message);
             }
 
-            lock (_gate)
-            {
-                _last = record;
-                _shotsTaken++;
-            }
+            lock (_gate) _shotsTaken++;
             Sleep(ProcessingMs);
         }
 
@@ -352,7 +349,5 @@ namespace ChdkPtp.Simulator.Shooting
             }
             return 0;
         }
-
-        public void Dispose() { }
     }
 }

@@ -207,3 +207,40 @@ namespace ChdkPtp.Simulator.Tests.Shooting
         }
     }
 }
+
+namespace ChdkPtp.Simulator.Tests.Shooting
+{
+    public class ShootingOptionsTests
+    {
+        [Theory]
+        [InlineData(nameof(SimulatorOptions.RawBitsPerPixel), 16)]
+        [InlineData(nameof(SimulatorOptions.RawActiveWidth), 1023)]
+        [InlineData(nameof(SimulatorOptions.RawMaskedTop), -2)]
+        [InlineData(nameof(SimulatorOptions.JpegWidth), 8)]
+        [InlineData(nameof(SimulatorOptions.JpegQuality), 0)]
+        [InlineData(nameof(SimulatorOptions.FileChunkCount), 0)]
+        [InlineData(nameof(SimulatorOptions.ExposureTimeLimitMs), -1)]
+        public void ImpossibleShootingOptions_AreRefusedWhenTheCameraIsMade(string option, int value)
+        {
+            var o = new SimulatorOptions();
+            typeof(SimulatorOptions).GetProperty(option).SetValue(o, value);
+            Assert.Throws<ArgumentOutOfRangeException>(() => new VirtualCamera(o).Dispose());
+        }
+
+        [Fact]
+        public void SmallSensorAndJpeg_ShootAndCapture()
+        {
+            using var cam = new ShootingCamera(new SimulatorOptions { RawActiveWidth = 64, RawActiveHeight = 48, RawMaskedLeft = 0, RawMaskedTop = 0, JpegWidth = 160, JpegHeight = 120, RawBitsPerPixel = 10 });
+            var g = SensorGeometry.FromOptions(cam.Camera.Options);
+            Assert.Equal((80, 56), (g.Width, g.Height));
+            cam.Lua("init_usb_capture(3)");
+            uint id = cam.Start("shoot()");
+            var got = cam.Fetch(3);
+            cam.Wait(id);
+            Assert.Equal(80 * 56 * 10 / 8, got.File(2).Length);
+            var jpeg = ChartReader.Decode(got.File(1));
+            Assert.Equal((160, 120), (jpeg.Width, jpeg.Height));
+            Assert.Equal("IMG_0001", ChartReader.ReadLine(jpeg, 0, 8));
+        }
+    }
+}
