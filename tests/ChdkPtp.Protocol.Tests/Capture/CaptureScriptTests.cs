@@ -290,11 +290,21 @@ io.open = function(p, mode) log('create ' .. p) cam.files[p] = {size = 0, mtime 
         [Fact]
         public void Cleanup_waits_for_the_shot_to_end_clears_capture_and_restores_the_canon_format()
         {
-            var r = Run("cam.half = true cam_extra = function() return 'canon=' .. cam.canon .. ' tick=' .. cam.tick end", CaptureScripts.Cleanup, 3);
+            var r = Run("cam.half = true cam_extra = function() return 'canon=' .. cam.canon .. ' tick=' .. cam.tick end", CaptureScripts.Cleanup, 3, false);
             Assert.Equal(new[] { "true" }, r.Values);
             Assert.Equal(new[] { "init 0 nil nil", "canonfmt 3", "extra canon=3 tick=2000" }, r.Log);
-            var plain = Run("", CaptureScripts.Cleanup, new object[] { null });
+            var plain = Run("", CaptureScripts.Cleanup, null, false);
             Assert.Equal(new[] { "init 0 nil nil" }, plain.Log);
+        }
+
+        [Fact]
+        public void Cleanup_after_giving_up_mid_shot_clears_capture_first_which_lets_the_shot_end()
+        {
+            var r = Run(@"cam.half = true
+local orig = init_usb_capture
+init_usb_capture = function(w, s, c) cam.half = false return orig(w, s, c) end
+cam_extra = function() return 'tick=' .. cam.tick end", CaptureScripts.Cleanup, null, true);
+            Assert.Equal(new[] { "init 0 nil nil", "init 0 nil nil", "extra tick=0" }, r.Log);
         }
 
         // ---- shoot to card

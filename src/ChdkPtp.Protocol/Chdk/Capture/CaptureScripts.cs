@@ -219,17 +219,21 @@ if shots > o.count then shots = o.count end
 return shots";
 
         /// <summary>
-        /// Remote capture clean-up. Argument: the Canon image format to restore (or nil). Waits up to 2 s for
-        /// <c>get_shooting()</c> to go false, calls <c>init_usb_capture(0)</c> and restores the Canon format.
-        /// Returns true.
+        /// Remote capture clean-up. Arguments: the Canon image format to restore (or nil), and <c>abort</c>: true
+        /// when the host gave up in the middle of a shot, whose data the camera is holding for it. Without abort it
+        /// waits up to 2 s for <c>get_shooting()</c> to go false (the shot finishes), then calls
+        /// <c>init_usb_capture(0)</c>; with abort it calls <c>init_usb_capture(0)</c> first, which releases the
+        /// held shot at once, then waits. Then it restores the Canon format. Returns true.
         /// </summary>
-        public const string Cleanup = @"local saved = ...
+        public const string Cleanup = @"local saved, abort = ...
+local has = type(init_usb_capture) == 'function'
+if abort and has then init_usb_capture(0) end
 local t0 = get_tick_count()
 while get_shooting() do
   if get_tick_count() - t0 >= 2000 then break end
   sleep(10)
 end
-if type(init_usb_capture) == 'function' then init_usb_capture(0) end
+if has then init_usb_capture(0) end
 if saved and type(set_canon_image_format) == 'function' then set_canon_image_format(saved) end
 return true";
 

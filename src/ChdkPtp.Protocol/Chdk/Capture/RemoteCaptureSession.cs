@@ -105,6 +105,8 @@ namespace ChdkPtp.Protocol.Chdk.Capture
             public bool ScriptEnded;
             public int? ScriptShots;
             public bool EndedEarly;
+            /// <summary>A shot's data has started and not all of it was received: the camera holds the shot for us.</summary>
+            public bool ShotInProgress;
             public byte[] DngHeader;
             public int Shot;
             public long TotalBytes;
@@ -216,6 +218,7 @@ namespace ChdkPtp.Protocol.Chdk.Capture
                     {
                         imageNumber = (int)number;
                         shotTime = DateTime.Now;
+                        run.ShotInProgress = true;
                     }
                     var available = (CaptureTypes)status;
                     const CaptureTypes known = CaptureTypes.Jpeg | CaptureTypes.Raw | CaptureTypes.DngHeader | CaptureTypes.CanonRaw;
@@ -228,6 +231,7 @@ namespace ChdkPtp.Protocol.Chdk.Capture
                         if ((available & type) == 0) continue;
                         var file = Handle(run, type, shot, imageNumber.Value, shotTime, destination, cancel);
                         pending &= ~type;
+                        if (pending == CaptureTypes.None) run.ShotInProgress = false;
                         if (file != null) yield return file;
                     }
                     clock.Restart();
@@ -431,8 +435,11 @@ namespace ChdkPtp.Protocol.Chdk.Capture
                     {
                         var answer = Client.WriteScriptMessage(s_stop, run.ScriptId);
                         if (answer == WriteScriptMessageStatus.NotRunning || answer == WriteScriptMessageStatus.BadId) mayRun = false;
+                        // In the middle of a shot the script sits in shoot() until the camera has handed over the data,
+                        // so it cannot see the message: do not wait for it, the clean-up kills it and aborts the shot.
+                        var wait = run.ShotInProgress ? TimeSpan.Zero : o.StopWait;
                         var clock = Stopwatch.StartNew();
-                        while (mayRun && clock.Elapsed < o.StopWait && !token.IsCancellationRequested)
+                        while (mayRun && clock.Elapsed < wait && !token.IsCancellationRequested)
                         {
                             var st = Client.GetScriptStatus();
                             if ((st & ScriptStatus.MessagesQueued) != 0)
@@ -453,7 +460,7 @@ namespace ChdkPtp.Protocol.Chdk.Capture
                     if (run.NeedsCleanup)
                     {
                         var ro = new ScriptRunOptions { Timeout = o.CleanupTimeout, KillRunning = mayRun, Warning = Warning };
-                        ScriptRunner.Run(Client, CaptureScripts.Cleanup, new object[] { run.SavedCanonFormat }, ro, token);
+                        ScriptRunner.Run(Client, CaptureScripts.Cleanup, new object[] { run.SavedCanonFormat, run.ShotInProgress }, ro, token);
                         run.NeedsCleanup = false;
                     }
                     else if (mayRun)
