@@ -184,6 +184,19 @@ namespace ChdkPtp.Protocol.Tests.Capture
         }
 
         [Fact]
+        public void Names_that_would_collide_within_a_run_are_refused_up_front_unless_conflicts_are_allowed()
+        {
+            var noExt = new FolderCaptureDestination(_dir, "{BaseName}");
+            noExt.CheckNames(RemoteCaptureFormats.Jpeg, 5);
+            Assert.Contains("{Extension}", Assert.Throws<CaptureTemplateException>(() => noExt.CheckNames(RemoteCaptureFormats.Jpeg | RemoteCaptureFormats.Dng, 1)).Message);
+            var fixedName = new FolderCaptureDestination(_dir, "latest{Extension}");
+            fixedName.CheckNames(RemoteCaptureFormats.Jpeg | RemoteCaptureFormats.Raw, 1);
+            Assert.Contains("every shot", Assert.Throws<CaptureTemplateException>(() => fixedName.CheckNames(RemoteCaptureFormats.Jpeg, 2)).Message);
+            new FolderCaptureDestination(_dir, "latest{Extension}", CaptureConflictAction.Overwrite).CheckNames(RemoteCaptureFormats.Jpeg, 2);
+            new FolderCaptureDestination(_dir, "{Time:HHmmss.fff}{Extension}").CheckNames(RemoteCaptureFormats.Jpeg, 2);
+        }
+
+        [Fact]
         public void A_memory_destination_keeps_committed_files_only()
         {
             var d = new MemoryCaptureDestination("{Format}_{ImageNumber}{Extension}");

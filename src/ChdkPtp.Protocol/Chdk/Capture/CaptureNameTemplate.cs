@@ -159,6 +159,19 @@ namespace ChdkPtp.Protocol.Chdk.Capture
             }
         }
 
+        /// <summary>True when the template has any token that changes from shot to shot (those of
+        /// <see cref="SeparatesShots"/>, <c>{Date}</c> and <c>{Time}</c>).</summary>
+        public bool VariesPerShot
+        {
+            get
+            {
+                if (SeparatesShots) return true;
+                foreach (var s in _segments)
+                    if (s.Token == "Date" || s.Token == "Time") return true;
+                return false;
+            }
+        }
+
         public override string ToString() => Text;
 
         private string Value(Segment s, CaptureFileInfo f)

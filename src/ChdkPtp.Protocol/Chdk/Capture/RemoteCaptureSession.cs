@@ -57,7 +57,8 @@ namespace ChdkPtp.Protocol.Chdk.Capture
         /// Options are checked (and the protocol version required) when this is called; the camera is touched only
         /// when the enumeration starts.
         /// </summary>
-        /// <exception cref="ArgumentException">Contradicting options.</exception>
+        /// <exception cref="ArgumentException">Contradicting options; a <see cref="FolderCaptureDestination"/> whose
+        /// names would collide (<see cref="CaptureTemplateException"/>).</exception>
         /// <exception cref="ChdkVersionException">The camera's CHDK is older than PTP 2.5 (2.9 for CR2).</exception>
         /// <remarks>
         /// During the enumeration: <see cref="ChdkCaptureException"/> (not in record mode, unsupported format with
@@ -76,6 +77,7 @@ namespace ChdkPtp.Protocol.Chdk.Capture
             o.Validate();
             Client.Require(ChdkClient.MinorRemoteCapture, "Remote capture");
             if ((o.Formats & RemoteCaptureFormats.CanonRaw) != 0) Client.Require(ChdkClient.MinorCanonRaw, "Canon raw (CR2) remote capture");
+            if (destination is FolderCaptureDestination folder) folder.CheckNames(o.Formats, o.Count);
             return Run(new RunState(o), destination, cancel);
         }
 
