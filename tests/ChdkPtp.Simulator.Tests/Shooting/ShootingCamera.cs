@@ -51,7 +51,7 @@ namespace ChdkPtp.Simulator.Tests.Shooting
             options.StartInRecordMode = record;
             Sim = new InProcessSimulator(options);
             Engine.ModeSwitchDelayMs = 20;
-            Engine.ShootHalfPressTimeoutMs = 400;
+            Engine.ShootHalfPressTimeoutMs = 200;
             Engine.ShotDurationMs = 10;
             Client = ChdkClient.Connect(Sim.CreateTransport());
         }
