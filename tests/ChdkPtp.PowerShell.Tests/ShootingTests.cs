@@ -161,5 +161,41 @@ namespace ChdkPtp.PowerShell.Tests
             var r = _h.Run("Start-ChdkTimelapse -Interval '00:00:00.3' -Duration 0.5 -ToCard").AssertClean();
             Assert.Equal(2, r.Output.Count); // slots at 0 and 0.3 s; 0.6 s is past the end
         }
+
+        [Fact]
+        public void WhatIfStartsNoSeriesAndTheLastMissedSlotsAreCounted()
+        {
+            _h.Run("Start-ChdkTimelapse -Interval 0.3 -Count 3 -StatePath ./w.state -WhatIf").AssertClean();
+            Assert.False(File.Exists(Local("w.state")), "-WhatIf wrote a state file");
+            // a series whose remaining slots all passed while it was not running: they are warned about and counted
+            File.WriteAllText(Local("old.state"), "chdkptp-timelapse 1\nstart=2026-01-01T00:00:00.0000000Z\ninterval=10000000\ncount=5\nuntil=\ndestination="
+                + Path.Combine(_h.WorkDir, "old", "IMG_{ImageNumber:0000}{Extension}") + "\nnext=2\nsequence=3\ntaken=2\nmissed=0\nlast=\n");
+            var r = _h.Run("Start-ChdkTimelapse -Interval 1 -Count 5 -Destination ./old -StatePath ./old.state").AssertClean();
+            Assert.Empty(r.Output);
+            Assert.Contains(r.Warnings, w => w.Message.Contains("last 3"));
+            Assert.Contains("missed=3", File.ReadAllText(Local("old.state")));
+        }
+
+        [Fact]
+        public void NamesThatWouldCollideAreRefusedBeforeAnyShot()
+        {
+            var r = _h.Run("Save-ChdkRemoteCapture './n/{Sequence}' -Format Jpeg,Dng -Force");
+            Assert.StartsWith("ChdkInvalidArgument,", Assert.Single(r.Errors).FullyQualifiedErrorId);
+            Assert.False(Directory.Exists(Local("n")));
+            Assert.StartsWith("ChdkInvalidArgument,", Assert.Single(_h.Run("Save-ChdkRemoteCapture './n/x{Extension}' -Count 2").Errors).FullyQualifiedErrorId);
+            // one name for every shot is allowed with -Force (a "latest picture")
+            _h.Run("Save-ChdkRemoteCapture './n/latest{Extension}' -Count 2 -Force").AssertClean();
+            Assert.Single(Directory.GetFiles(Local("n")));
+        }
+
+        [Fact]
+        public void ARunningScriptIsNamedWithWhatToDo()
+        {
+            _h.Run("Invoke-ChdkLua 'sleep(5000)' -NoWait").AssertClean();
+            var e = Assert.Single(_h.Run("Save-ChdkRemoteCapture ./s").Errors);
+            Assert.StartsWith("ChdkScriptRunning,", e.FullyQualifiedErrorId);
+            Assert.Contains("Stop-ChdkScript", e.ToString());
+            _h.Run("Stop-ChdkScript").AssertClean();
+        }
     }
 }

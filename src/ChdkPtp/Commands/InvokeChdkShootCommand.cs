@@ -65,7 +65,7 @@ namespace ChdkPtp.Commands
                         taken = new CardShooter(session.Client) { Warning = WriteWarning }.Shoot(options, CancelToken).ToList();
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { ThrowChdkError(ex, session); return; }
+                catch (PtpException ex) { ThrowTerminatingError(ShootingError(ex, session)); return; }
                 foreach (var s in taken)
                     foreach (var file in s.Files)
                         WriteObject(new ChdkItem(file, session));

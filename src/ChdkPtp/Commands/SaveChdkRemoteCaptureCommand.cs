@@ -92,6 +92,7 @@ namespace ChdkPtp.Commands
             {
                 options.Validate();
                 destination = CreateDestination(this, Destination, Force ? CaptureConflictAction.Overwrite : CaptureConflictAction.Fail);
+                destination.CheckNames(formats, Count);
             }
             catch (ArgumentException ex)
             {
@@ -123,7 +124,8 @@ namespace ChdkPtp.Commands
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { ThrowChdkError(ex, session); }
+            catch (PtpException ex) { ThrowTerminatingError(ShootingError(ex, session)); }
+            catch (ArgumentException ex) { ThrowChdkError(ex, Destination); } // a name the template gives at shot time
             catch (IOException ex) { ThrowChdkError(ex, Destination); }
             catch (UnauthorizedAccessException ex) { ThrowChdkError(ex, Destination); }
             finally

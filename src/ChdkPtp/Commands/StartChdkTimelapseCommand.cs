@@ -87,20 +87,34 @@ namespace ChdkPtp.Commands
             try { if (!ToCard) CaptureFormatInfo.Validate(formats); }
             catch (ArgumentException ex) { Stop(ex); }
 
-            string destinationText = ToCard ? "card" : Destination;
+            if (ToCard)
+                foreach (var ignored in new[] { nameof(Destination), nameof(Format), nameof(Force) })
+                    if (MyInvocation.BoundParameters.ContainsKey(ignored))
+                        WriteWarning($"-{ignored} is not used with -ToCard: the camera saves the pictures on its card.");
             FolderCaptureDestination destination = null;
+            string destinationText = "card";
             if (!ToCard)
             {
-                try { destination = SaveChdkRemoteCaptureCommand.CreateDestination(this, Destination, Force ? CaptureConflictAction.Overwrite : CaptureConflictAction.Fail); }
+                try
+                {
+                    destination = SaveChdkRemoteCaptureCommand.CreateDestination(this, Destination, Force ? CaptureConflictAction.Overwrite : CaptureConflictAction.Fail);
+                    // Checked for the whole series (each shot is a run of its own): one name for every shot only with -Force.
+                    destination.CheckNames(formats, int.MaxValue);
+                }
                 catch (ArgumentException ex) { Stop(ex); }
+                // The series is identified by where its files go, as a full path (./tl and tl are the same series).
+                destinationText = System.IO.Path.Combine(destination.Folder, destination.Template.Text);
             }
-            string statePath = StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath);
-            var state = LoadOrCreateState(statePath, destinationText);
+            string statePath = null;
+            try { statePath = StatePath == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StatePath); }
+            catch (Exception ex) when (ex is ArgumentException || ex is SessionStateException || ex is ProviderInvocationException) { Stop(ex); }
+            var (state, isNew) = LoadOrCreateState(statePath, destinationText);
             var session = ResolveSession();
             var s = state.Schedule;
             string plan = $"Shoot every {Interval} " + (s.Count.HasValue ? $"{s.Count} times" : s.UntilUtc.HasValue ? $"until {s.UntilUtc.Value.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "until stopped")
                 + (ToCard ? " to the card" : $" into {destination.Folder}");
             if (!ShouldProcess($"session {session.Id} ({session.Model})", plan)) return;
+            if (isNew) Save(state, statePath); // not before ShouldProcess: -WhatIf must not start a series
 
             _progress = new ProgressRecord(4, "Timelapse", "Starting");
             var lateness = TimeSpan.FromTicks(Math.Min(Interval.Ticks / 2, TimeSpan.FromSeconds(30).Ticks));
@@ -109,7 +123,18 @@ namespace ChdkPtp.Commands
                 while (true)
                 {
                     var next = s.Next(state.NextIndex, DateTime.UtcNow, lateness);
-                    if (next == null) break;
+                    if (next == null)
+                    {
+                        long left = SlotsLeft(s, state.NextIndex);
+                        if (left > 0)
+                        {
+                            WriteWarning($"The last {left} scheduled shot(s) were missed (the series was not running, or a shot took too long).");
+                            state.Missed += left;
+                            state.NextIndex += left;
+                            Save(state, statePath);
+                        }
+                        break;
+                    }
                     var (index, due, missed) = next.Value;
                     if (missed > 0)
                     {
@@ -125,13 +150,16 @@ namespace ChdkPtp.Commands
                     state.NextIndex = index + 1;
                     state.Sequence = sequence + 1;
                     Save(state, statePath);
-                    if (ShootOne(session, sequence, settings, formats, destination))
+                    var files = ShootOne(session, sequence, settings, formats, destination);
+                    if (files != null)
                     {
                         state.ShotsTaken++;
                         state.LastShotUtc = DateTime.UtcNow;
                     }
                     else state.Missed++;
                     Save(state, statePath);
+                    // Emitted after the state is saved: a pipeline that stops at this output leaves a state that counts the shot.
+                    if (files != null) foreach (var o in files) WriteObject(o);
                 }
             }
             finally
@@ -142,8 +170,18 @@ namespace ChdkPtp.Commands
             WriteVerbose($"The timelapse is complete: {state.ShotsTaken} shots taken, {state.Missed} missed.");
         }
 
-        /// <summary>One shot; false when it failed (reported) and the series goes on.</summary>
-        private bool ShootOne(ChdkSession session, long sequence, ShotSettings settings, RemoteCaptureFormats formats, FolderCaptureDestination destination)
+        /// <summary>Slots from <paramref name="from"/> to the end of a finite schedule (0 for an open-ended one).</summary>
+        private static long SlotsLeft(TimelapseSchedule s, long from)
+        {
+            if (s.IsPastEnd(from)) return 0;
+            long byCount = s.Count.HasValue ? s.Count.Value - from : long.MaxValue;
+            long byTime = s.UntilUtc.HasValue ? (s.UntilUtc.Value - s.DueUtc(from)).Ticks / s.Interval.Ticks + 1 : long.MaxValue;
+            long left = Math.Min(byCount, byTime);
+            return left == long.MaxValue ? 0 : left;
+        }
+
+        /// <summary>One shot: the objects to emit, or null when it failed (reported) and the series goes on.</summary>
+        private List<object> ShootOne(ChdkSession session, long sequence, ShotSettings settings, RemoteCaptureFormats formats, FolderCaptureDestination destination)
         {
             var shotTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) ? ShotTimeout : (TimeSpan?)null;
             var emitted = new List<object>();
@@ -170,8 +208,8 @@ namespace ChdkPtp.Commands
             catch (PtpException ex) when (session.IsConnected && !(ex is PtpTransportException))
             {
                 // One failed shot does not end a series that runs for weeks: report it and go on.
-                WriteChdkError(ex, session);
-                return false;
+                WriteError(ShootingError(ex, session));
+                return null;
             }
             catch (PtpException ex)
             {
@@ -179,10 +217,10 @@ namespace ChdkPtp.Commands
                 // of a later version; until then the series stops here, and -StatePath lets it be restarted.
                 ThrowChdkError(ex, session);
             }
-            catch (IOException ex) { WriteChdkError(ex, Destination); return false; }
-            catch (UnauthorizedAccessException ex) { WriteChdkError(ex, Destination); return false; }
-            foreach (var o in emitted) WriteObject(o);
-            return true;
+            catch (IOException ex) { WriteChdkError(ex, Destination); return null; }
+            catch (UnauthorizedAccessException ex) { WriteChdkError(ex, Destination); return null; }
+            catch (ArgumentException ex) { WriteChdkError(ex, Destination); return null; } // a name the template gives at shot time
+            return emitted;
         }
 
         /// <summary>Waits for the slot, showing shots done, the next shot's time and the card's free space.</summary>
@@ -221,7 +259,7 @@ namespace ChdkPtp.Commands
             }
         }
 
-        private TimelapseState LoadOrCreateState(string path, string destinationText)
+        private (TimelapseState State, bool IsNew) LoadOrCreateState(string path, string destinationText)
         {
             int? count = ParameterSetName == CountSet && MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : (int?)null;
             TimelapseState saved = null;
@@ -230,6 +268,7 @@ namespace ChdkPtp.Commands
                 try { saved = TimelapseState.Load(path); }
                 catch (InvalidDataException ex) { Stop(ex, "ChdkTimelapseStateInvalid"); }
                 catch (IOException ex) { Stop(ex, "ChdkIOError"); }
+                catch (UnauthorizedAccessException ex) { Stop(ex, "ChdkAccessDenied"); }
             }
             if (saved != null)
             {
@@ -240,14 +279,12 @@ namespace ChdkPtp.Commands
                 if (why != null)
                     Stop(new InvalidOperationException($"The state file '{path}' belongs to another timelapse: {why}. Delete it, or give another -StatePath."), "ChdkTimelapseStateMismatch");
                 WriteVerbose($"Resuming the timelapse of '{path}': {saved.ShotsTaken} shots taken, next sequence number {saved.Sequence}.");
-                return saved;
+                return (saved, false);
             }
             var start = DateTime.UtcNow;
             DateTime? end = ParameterSetName == DurationSet ? start + Duration : ParameterSetName == UntilSet ? Until.ToUniversalTime() : (DateTime?)null;
             if (end.HasValue && end.Value < start) Stop(new ArgumentOutOfRangeException(nameof(Until), Until, "-Until is in the past."));
-            var state = new TimelapseState(new TimelapseSchedule(start, Interval, count, end), destinationText);
-            Save(state, path);
-            return state;
+            return (new TimelapseState(new TimelapseSchedule(start, Interval, count, end), destinationText), true);
         }
 
         private void Save(TimelapseState state, string path)
@@ -261,6 +298,7 @@ namespace ChdkPtp.Commands
         }
 
         private void Stop(Exception ex, string id = "ChdkInvalidArgument") =>
-            ThrowTerminatingError(new ErrorRecord(ex, id, id == "ChdkInvalidArgument" ? ErrorCategory.InvalidArgument : ErrorCategory.InvalidData, null));
+            ThrowTerminatingError(new ErrorRecord(ex, id,
+                id == "ChdkInvalidArgument" ? ErrorCategory.InvalidArgument : id == "ChdkAccessDenied" ? ErrorCategory.PermissionDenied : ErrorCategory.InvalidData, null));
     }
 }

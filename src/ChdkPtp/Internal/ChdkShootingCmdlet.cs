@@ -31,7 +31,7 @@ namespace ChdkPtp.Internal
 
         /// <summary>Focus distance in millimetres (manual focus or AF lock, as the camera allows).</summary>
         [Parameter]
-        [ValidateRange(0, int.MaxValue)]
+        [ValidateRange(1, int.MaxValue)]
         public int FocusDistance { get; set; }
 
         /// <summary>The exposure overrides given, or null when none; a bad value stops the command.</summary>
@@ -52,6 +52,16 @@ namespace ChdkPtp.Internal
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException(ex.Message, ex), "ChdkInvalidArgument", ErrorCategory.InvalidArgument, null));
             }
             return s.IsEmpty ? null : s;
+        }
+
+        /// <summary>The error record for a failed shot; a running script is named with what to do here (these
+        /// cmdlets do not kill scripts: their -Force is about local files).</summary>
+        protected static ErrorRecord ShootingError(Exception ex, object target)
+        {
+            var record = ErrorFor(ex, target);
+            if (ex is Protocol.Chdk.ChdkScriptRunningException)
+                record.ErrorDetails = new ErrorDetails("A script is running on the camera, and shooting needs a script of its own. End it first (Stop-ChdkScript), then shoot again.");
+            return record;
         }
 
         /// <summary>A FileInfo with the shot's details as note properties, as every shooting cmdlet emits them.</summary>

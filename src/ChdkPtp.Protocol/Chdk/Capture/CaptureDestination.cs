@@ -83,18 +83,19 @@ namespace ChdkPtp.Protocol.Chdk.Capture
         }
 
         /// <summary>
-        /// Refuses, before any shot, a template that would give two files of a run the same name when that is an
-        /// error (<see cref="CaptureConflictAction.Fail"/>): several formats per shot without <c>{Extension}</c> or
-        /// <c>{Format}</c>, or several shots without any per-shot token (<c>{ImageNumber}</c>, <c>{BaseName}</c>,
-        /// <c>{Sequence}</c>, <c>{Shot}</c>, <c>{Date}</c>, <c>{Time}</c>).
-        /// <see cref="RemoteCaptureSession.Shoot"/> calls it.
+        /// Refuses, before any shot, a template that would give two files of a run the same name: several formats
+        /// per shot without <c>{Extension}</c> or <c>{Format}</c> (always: one format would replace the other), or,
+        /// when that is an error (<see cref="CaptureConflictAction.Fail"/>), several shots without any per-shot token
+        /// (<c>{ImageNumber}</c>, <c>{BaseName}</c>, <c>{Sequence}</c>, <c>{Shot}</c>, <c>{Date}</c>, <c>{Time}</c>);
+        /// with <see cref="CaptureConflictAction.Overwrite"/> one name for every shot is allowed (a "latest picture").
+        /// Callers call it with the run's formats and number of shots before shooting.
         /// </summary>
         /// <exception cref="CaptureTemplateException">Names would collide.</exception>
         public void CheckNames(RemoteCaptureFormats formats, int shots)
         {
-            if (Conflict != CaptureConflictAction.Fail) return;
             if (CaptureFormatInfo.OutputFormats(formats).Count > 1 && !Template.SeparatesFormats)
                 throw new CaptureTemplateException($"The name template '{Template.Text}' gives every format of a shot the same name; add {{Extension}} or {{Format}}.", Template.Text);
+            if (Conflict != CaptureConflictAction.Fail) return;
             if (shots > 1 && !Template.VariesPerShot)
                 throw new CaptureTemplateException($"The name template '{Template.Text}' gives every shot the same name; add {{ImageNumber}}, {{Sequence}} or {{Shot}}.", Template.Text);
         }
