@@ -197,5 +197,17 @@ namespace ChdkPtp.PowerShell.Tests
             Assert.Contains("Stop-ChdkScript", e.ToString());
             _h.Run("Stop-ChdkScript").AssertClean();
         }
+
+        [Fact]
+        public void ALostCameraStopsTheSeriesWithItsStateSavedForARestart()
+        {
+            var r = _h.Run("Start-ChdkTimelapse -Interval 0.3 -Count 5 -Destination './u/{Sequence}{Extension}' -StatePath ./u.state | ForEach-Object { if ($_.Sequence -eq 2) { $cam.Simulator.Unplug() }; $_ }");
+            Assert.Equal(2, r.Output.Count);
+            Assert.Equal(new[] { "ChdkConnectionLost", "ChdkSessionClosed" }, r.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+            Assert.Contains("same -StatePath", r.Errors[1].ToString());
+            var state = File.ReadAllText(Local("u.state"));
+            Assert.Contains("taken=2", state);
+            Assert.Contains("next=3", state);
+        }
     }
 }
