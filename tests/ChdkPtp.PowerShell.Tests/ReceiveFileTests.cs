@@ -155,6 +155,9 @@ namespace ChdkPtp.PowerShell.Tests
             // default destination: the current folder; -LiteralPath
             _h.Run("Receive-ChdkFile -LiteralPath A/CHDK/SCRIPTS/TEST.LUA").AssertClean();
             AssertReceived("CHDK/SCRIPTS/TEST.LUA", "TEST.LUA");
+            // a folder that holds one file is still a folder: the destination is a folder too
+            _h.Run("Receive-ChdkFile A/CHDK/SCRIPTS -Destination scripts").AssertClean();
+            AssertReceived("CHDK/SCRIPTS/TEST.LUA", "scripts/TEST.LUA");
             // several files and a file as the destination: refused, nothing written
             var r = _h.Run("Receive-ChdkFile A/DCIM/100CANON -Destination first.jpg");
             Assert.Equal("ChdkDestinationIsFile,ChdkPtp.Commands.ReceiveChdkFileCommand", Assert.Single(r.Errors).FullyQualifiedErrorId);

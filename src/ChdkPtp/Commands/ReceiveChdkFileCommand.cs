@@ -106,7 +106,7 @@ namespace ChdkPtp.Commands
                     if (!session.IsConnected) ThrowChdkError(new ChdkSessionClosedException(session), session);
                     if (!input.IsDirectory) { jobs.Add(new Job(session, input.Item, Components(input.Item))); continue; }
                     if (!Recurse) { WarnFolder(input.FullName); continue; }
-                    if (!Collect(session, CameraPath.Escape(input.FullName), Components(input.Item), jobs, input.FullName)) continue;
+                    Collect(session, CameraPath.Escape(input.FullName), Components(input.Item), jobs, input.FullName);
                 }
             }
             else
@@ -119,10 +119,9 @@ namespace ChdkPtp.Commands
             jobs.RemoveAll(j => (_useAfter && j.Item.LastWriteTime <= _after) || (_useBefore && j.Item.LastWriteTime >= _before));
             if (jobs.Count == 0) return;
 
-            // A single file, named by one path, goes to -Destination as its file name unless that is a folder.
-            bool single = jobs.Count == 1 && !_destinationIsFolder && !Recurse && !MyInvocation.ExpectingInput
-                && (ParameterSetName != PathSet || !CameraPath.HasWildcard(Path[0]))
-                && (ParameterSetName == InputObjectSet ? InputObject.Length : (ParameterSetName == PathSet ? Path.Length : LiteralPath.Length)) == 1;
+            // A single file, named by one path (the file itself, not a folder that holds one file), goes to
+            // -Destination as its file name unless that is a folder.
+            bool single = jobs.Count == 1 && !_destinationIsFolder && !Recurse && !MyInvocation.ExpectingInput && NamesOneFile(jobs[0].Item);
             if (!single && File.Exists(_destination))
             {
                 WriteError(new ErrorRecord(new IOException($"The destination '{_destination}' is a file; several files need a folder."),
@@ -140,6 +139,22 @@ namespace ChdkPtp.Commands
         }
 
         protected override void EndProcessing() => _progress?.Complete();
+
+        /// <summary>True when this record names exactly <paramref name="item"/>: one path without wildcards that is
+        /// the file's own path, or one piped file.</summary>
+        private bool NamesOneFile(CameraItem item)
+        {
+            if (ParameterSetName == InputObjectSet) return InputObject.Length == 1 && !InputObject[0].IsDirectory;
+            var given = ParameterSetName == PathSet ? Path : LiteralPath;
+            if (given.Length != 1) return false;
+            string path = given[0];
+            if (ParameterSetName == PathSet)
+            {
+                if (CameraPath.HasWildcard(path)) return false;
+                path = CameraPath.UnescapePath(path);
+            }
+            return string.Equals(CameraPath.Normalize(path), item.FullName, StringComparison.OrdinalIgnoreCase);
+        }
 
         /// <summary>The local path components of a listed item: its name as the camera reported it, and with
         /// -Recurse the folders between the listed path and the item (the listing's depth), as Get-ChdkItem

@@ -61,14 +61,11 @@ namespace ChdkPtp.Commands
             if (!literal && CameraPath.HasWildcard(path))
                 return fs.List(path, new CameraListOptions(), CancelToken).ToList();
             // A literal path, or a -Path whose wildcard characters are escaped with backticks.
-            if (!literal) path = UnescapePath(path);
+            if (!literal) path = CameraPath.UnescapePath(path);
             var item = fs.Stat(path, CancelToken);
             if (item == null) throw new ChdkFileNotFoundException(CameraPath.Normalize(path));
             return new List<CameraItem> { item };
         }
-
-        private static string UnescapePath(string path) =>
-            string.Join("/", Array.ConvertAll(path.Replace('\\', '/').Split('/'), CameraPath.Unescape));
 
         private void RemoveOne(ChdkSession session, CameraItem item)
         {

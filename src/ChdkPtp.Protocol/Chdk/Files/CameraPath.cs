@@ -193,6 +193,11 @@ namespace ChdkPtp.Protocol.Chdk.Files
             return sb.ToString();
         }
 
+        /// <summary>A path without wildcards, with the backtick escapes of every component removed
+        /// (<c>A/DCIM/A`[1`].JPG</c> → <c>A/DCIM/A[1].JPG</c>); <c>\</c> is taken as <c>/</c>.</summary>
+        public static string UnescapePath(string path) =>
+            string.Join("/", Array.ConvertAll((path ?? string.Empty).Replace('\\', '/').Split('/'), Unescape));
+
         /// <summary>Whether <paramref name="name"/> matches the wildcard <paramref name="pattern"/> (whole name,
         /// ASCII letters case-insensitive).</summary>
         /// <exception cref="ArgumentException">The pattern is malformed (an unclosed <c>[</c>).</exception>
