@@ -138,6 +138,8 @@ namespace ChdkPtp.Simulator.Tests.Files
             Assert.Throws<ArgumentException>(() => CameraPath.ToLuaPattern("[é]"));
             Assert.False(CameraPath.HasWildcard("IMG_0001.JPG"));
             Assert.Equal("a[1]", CameraPath.Unescape("a`[1`]"));
+            Assert.Equal("A/DCIM/A[1].JPG", CameraPath.UnescapePath("A\\DCIM/A`[1`].JPG"));
+            Assert.Equal("A/x`y", CameraPath.UnescapePath("A/x``y"));
         }
 
         /// <summary>The Lua pattern run by the simulator's Lua (string.upper + string.find) agrees with the host matcher.</summary>
