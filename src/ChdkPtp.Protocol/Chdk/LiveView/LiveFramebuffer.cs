@@ -67,6 +67,7 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
         public long ScreenHeight => (long)MarginTop + VisibleHeight + MarginBottom;
 
         /// <summary>Bytes per row in the payload for this type (YUV8: width·12/8, YUV8B/C: width·2, PAL8/OPACITY8: width); -1 for an unknown type.</summary>
+        /// <remarks>Computed from the descriptor as sent; meaningful for buffers that carry data (checked when the frame is parsed).</remarks>
         public long RowBytes => RowBytesOf(RawType, BufferWidth);
 
         /// <summary>Bytes of pixel data: <see cref="RowBytes"/> × <see cref="VisibleHeight"/>; 0 without data.</summary>
@@ -118,7 +119,7 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
         internal void Validate(string name, int payloadLength)
         {
             if (!HasData) return;
-            if (RowBytes < 0)
+            if (RawType < 0 || RawType > (int)LiveFramebufferType.Opacity8)
                 throw new LiveViewFormatException($"The {name} descriptor (at {DescriptorOffset}) has unknown frame-buffer type {RawType}.");
             if (DataStart < 0 || DataStart >= payloadLength)
                 throw new LiveViewFormatException($"The {name} data start {DataStart} lies outside the {payloadLength}-byte payload.");
