@@ -29,6 +29,8 @@
         'Save-ChdkRemoteCapture'
         'Invoke-ChdkShoot'
         'Start-ChdkTimelapse'
+        'Get-ChdkLiveView'
+        'Save-ChdkLiveView'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

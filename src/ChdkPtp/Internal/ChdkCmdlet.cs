@@ -18,6 +18,9 @@ namespace ChdkPtp.Internal
         /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
         protected CancellationToken CancelToken => _stop.Token;
 
+        /// <summary><see cref="CancelToken"/> for helpers outside the cmdlet class.</summary>
+        internal CancellationToken StopToken => _stop.Token;
+
         protected override void StopProcessing() => _stop.Cancel();
 
         /// <summary>Writes a non-terminating error for <paramref name="ex"/>.</summary>
@@ -73,6 +76,7 @@ namespace ChdkPtp.Internal
                     }
                     break;
                 case Protocol.Chdk.Capture.CaptureFileExistsException _: id = "ChdkFileExists"; category = ErrorCategory.ResourceExists; break;
+                case Protocol.Chdk.LiveView.LiveViewFormatException _: id = "ChdkLiveViewFormat"; category = ErrorCategory.InvalidData; break;
                 case UnsafeNameException _: id = "ChdkUnsafeName"; category = ErrorCategory.SecurityError; break;
                 case ChdkException _: id = "ChdkError"; category = ErrorCategory.NotSpecified; break;
                 case ArgumentException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;

@@ -1,0 +1,140 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using ChdkPtp.Internal;
+using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.LiveView;
+using ChdkPtp.Protocol.Ptp;
+
+namespace ChdkPtp.Commands
+{
+    /// <summary>Get-ChdkLiveView: live-view frames from the camera, or from a .lvdump recording.</summary>
+    [Cmdlet(VerbsCommon.Get, "ChdkLiveView", DefaultParameterSetName = CameraSet)]
+    [OutputType(typeof(ChdkLiveFrame))]
+    public sealed class GetChdkLiveViewCommand : ChdkSessionCmdlet
+    {
+        internal const string CameraSet = "Camera";
+        internal const string FileSet = "LiteralPath";
+
+        /// <summary>Number of frames (default 1 from a camera, all from a recording).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Count { get; set; }
+
+        /// <summary>Frames per second asked of the camera (default 10).</summary>
+        [Parameter(ParameterSetName = CameraSet)]
+        [ValidateRange(0.01, 1000.0)]
+        public double FrameRate { get; set; } = 10;
+
+        /// <summary>What each frame carries: Viewport, Bitmap, Palette, Opacity.</summary>
+        [Parameter(ParameterSetName = CameraSet)]
+        [ValidateNotNullOrEmpty]
+        public LiveViewParts[] Include { get; set; } = { LiveViewParts.Viewport, LiveViewParts.Bitmap, LiveViewParts.Palette };
+
+        /// <summary>A .lvdump recording (chdkptp's format) to read frames from instead of a camera.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string LiteralPath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == FileSet)
+            {
+                foreach (var frame in ReadRecording(this, LiteralPath, MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : (int?)null))
+                    WriteObject(frame);
+                return;
+            }
+            var session = ResolveSession();
+            foreach (var frame in FromCamera(this, session, Flags(Include), MyInvocation.BoundParameters.ContainsKey(nameof(Count)) ? Count : 1, null, FrameRate))
+                WriteObject(frame);
+        }
+
+        internal static LiveViewFlags Flags(LiveViewParts[] parts)
+        {
+            var flags = LiveViewFlags.None;
+            foreach (var p in parts) flags |= (LiveViewFlags)p;
+            return flags;
+        }
+
+        /// <summary>Frames from the camera at <paramref name="frameRate"/>, for <paramref name="count"/> frames or
+        /// <paramref name="duration"/>. The session is held only while a frame is fetched.</summary>
+        internal static System.Collections.Generic.IEnumerable<ChdkLiveFrame> FromCamera(ChdkCmdlet cmdlet, ChdkSession session, LiveViewFlags flags, int? count, TimeSpan? duration, double frameRate)
+        {
+            var cancel = cmdlet.StopToken;
+            var period = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / frameRate));
+            var clock = Stopwatch.StartNew();
+            for (long n = 1; ; n++)
+            {
+                if (count.HasValue && n > count.Value) yield break;
+                var due = TimeSpan.FromTicks(period.Ticks * (n - 1));
+                if (duration.HasValue && due >= duration.Value) yield break;
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero && cancel.WaitHandle.WaitOne(wait)) throw new PipelineStoppedException();
+                if (cancel.IsCancellationRequested) throw new PipelineStoppedException();
+                LiveFrame frame;
+                try
+                {
+                    using (session.Acquire(cancel))
+                        frame = LiveFrame.Fetch(session.Client, flags);
+                }
+                catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+                catch (LiveViewFormatException ex)
+                {
+                    cmdlet.WriteError(ErrorFor(ex, session));
+                    continue;
+                }
+                catch (PtpException ex)
+                {
+                    cmdlet.ThrowTerminatingError(ErrorFor(ex, session));
+                    yield break;
+                }
+                yield return new ChdkLiveFrame(frame, DateTime.Now, n, session, "camera");
+            }
+        }
+
+        /// <summary>Frames of a recording, streamed (one frame in memory at a time).</summary>
+        internal static System.Collections.Generic.IEnumerable<ChdkLiveFrame> ReadRecording(PSCmdlet cmdlet, string literalPath, int? count)
+        {
+            string path = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(literalPath);
+            LvdumpReader reader;
+            try { reader = LvdumpReader.Open(path); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is LiveViewFormatException)
+            {
+                cmdlet.ThrowTerminatingError(ErrorFor(ex, literalPath));
+                yield break;
+            }
+            using (reader)
+            {
+                for (long n = 1; !count.HasValue || n <= count.Value; n++)
+                {
+                    LiveFrame frame;
+                    try { frame = reader.ReadFrame(); }
+                    catch (LiveViewFormatException ex)
+                    {
+                        cmdlet.WriteError(ErrorFor(ex, path));
+                        yield break;
+                    }
+                    catch (IOException ex)
+                    {
+                        cmdlet.WriteError(ErrorFor(ex, path));
+                        yield break;
+                    }
+                    if (frame == null) yield break;
+                    yield return new ChdkLiveFrame(frame, null, n, null, path);
+                }
+            }
+        }
+    }
+
+    /// <summary>The parts a live-view frame carries (GetDisplayData flags).</summary>
+    [Flags]
+    public enum LiveViewParts
+    {
+        Viewport = 0x01,
+        Bitmap = 0x04,
+        Palette = 0x08,
+        Opacity = 0x10,
+    }
+}
