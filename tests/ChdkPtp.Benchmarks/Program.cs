@@ -15,6 +15,7 @@ namespace ChdkPtp.Benchmarks
     public static class Program
     {
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*'
+        // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*LiveView*'   (LiveViewBenchmarks.cs: decode, PNG)
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --peak-memory [MiB ...]   (see PeakMemory)
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --dng-sample DIR [BPP ...]  (see DngSample)
         public static int Main(string[] args)

@@ -87,6 +87,27 @@ namespace ChdkPtp.Protocol.Tests.LiveView
             Assert.Equal(10, new FileInfo(foreign).Length);
         }
 
+        [Fact]
+        public void Append_refuses_a_recording_whose_last_frame_is_cut_and_skip_steps_over_frames()
+        {
+            var frames = Frames(3);
+            var path = Path.Combine(_dir, "cut.lvdump");
+            var bytes = Recording(frames);
+            File.WriteAllBytes(path, bytes.Take(bytes.Length - 5).ToArray());
+            var ex = Assert.Throws<LiveViewFormatException>(() => LvdumpWriter.Append(path));
+            Assert.Equal(2, ex.FrameIndex);
+            Assert.Equal(bytes.Length - 5, new FileInfo(path).Length);
+            foreach (var pipe in new[] { false, true })
+                using (var r = new LvdumpReader(pipe ? (Stream)new PipeStream(bytes) : new MemoryStream(bytes)))
+                {
+                    Assert.True(r.SkipFrame());
+                    Assert.True(r.SkipFrame());
+                    Assert.Equal(frames[2], r.ReadPayload());
+                    Assert.False(r.SkipFrame());
+                    Assert.Equal(3, r.FramesRead);
+                }
+        }
+
         private static byte[] Recording(params byte[][] frames)
         {
             var ms = new MemoryStream();

@@ -118,7 +118,40 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                 {
                     byte* p = src0 + (long)row * rowBytes;
                     byte* o = dst0 + (long)row * outRow;
-                    for (int gi = 0; gi < fullGroups; gi++, p += groupBytes)
+                    int gi = 0;
+                    if (yuv8 && perGroup == 4 && bpp == 3)
+                    {
+                        // The common case (pre-Digic 6 viewport to RGB) without the per-group mode tests.
+                        for (; gi < fullGroups; gi++, p += 6, o += 12)
+                        {
+                            int u = (sbyte)p[0], v = (sbyte)p[2];
+                            int dr = (v * 5743 + 2048) >> 12;
+                            int dg = (-u * 1411 - v * 2925 + 2048) >> 12;
+                            int db = (u * 7258 + 2048) >> 12;
+                            byte* cr = clip + dr, cg = clip + dg, cb = clip + db;
+                            int y0 = p[1], y1 = p[3], y2 = p[4], y3 = p[5];
+                            o[0] = cr[y0]; o[1] = cg[y0]; o[2] = cb[y0];
+                            o[3] = cr[y1]; o[4] = cg[y1]; o[5] = cb[y1];
+                            o[6] = cr[y2]; o[7] = cg[y2]; o[8] = cb[y2];
+                            o[9] = cr[y3]; o[10] = cg[y3]; o[11] = cb[y3];
+                        }
+                    }
+                    else if (!yuv8 && perGroup == 2 && bpp == 3)
+                    {
+                        // Digic 6 viewport to RGB.
+                        for (; gi < fullGroups; gi++, p += 4, o += 6)
+                        {
+                            int u = p[0] - chromaBias, v = p[2] - chromaBias;
+                            if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }
+                            byte* cr = clip + ((v * 5743 + 2048) >> 12);
+                            byte* cg = clip + ((-u * 1411 - v * 2925 + 2048) >> 12);
+                            byte* cb = clip + ((u * 7258 + 2048) >> 12);
+                            int y0 = p[1], y1 = p[3];
+                            o[0] = cr[y0]; o[1] = cg[y0]; o[2] = cb[y0];
+                            o[3] = cr[y1]; o[4] = cg[y1]; o[5] = cb[y1];
+                        }
+                    }
+                    for (; gi < fullGroups; gi++, p += groupBytes)
                     {
                         int u, v;
                         if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }

@@ -110,7 +110,12 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
         }
 
         /// <summary>The next frame's raw payload, or null at the end of the recording.</summary>
-        public byte[] ReadPayload()
+        public byte[] ReadPayload() => Next(skip: false);
+
+        /// <summary>Steps over the next frame without reading it into memory (seeks when the stream can); false at the end.</summary>
+        public bool SkipFrame() => Next(skip: true) != null;
+
+        private byte[] Next(bool skip)
         {
             long at = _position;
             int n = ReadFully(_four, 0, 4);
@@ -125,6 +130,13 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                 long left = _stream.Length - _stream.Position;
                 if (len > left)
                     throw Error($"The recording ends inside frame {FramesRead} (at byte {at}): {len} bytes announced, {left} left.", at, FramesRead);
+            }
+            if (skip && _stream.CanSeek)
+            {
+                _stream.Seek(len, SeekOrigin.Current);
+                _position += len;
+                FramesRead++;
+                return Array.Empty<byte>();
             }
             var payload = new byte[len];
             int got = ReadFully(payload, 0, (int)len);
@@ -206,7 +218,7 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                 if (fs.Length == 0) return new LvdumpWriter(fs);
                 long frames = 0;
                 using (var r = new LvdumpReader(fs, leaveOpen: true))
-                    while (r.ReadPayload() != null) frames++;
+                    while (r.SkipFrame()) frames++;
                 fs.Seek(0, SeekOrigin.End);
                 return new LvdumpWriter(fs, false, writeHeader: false) { Length = fs.Length, FrameCount = frames };
             }
