@@ -446,19 +446,12 @@ namespace ChdkPtp.Simulator
             return Respond(c, ok ? PtpResponseCode.OK : PtpResponseCode.GeneralError, size, more, unchecked((uint)chunk.Position));
         }
 
+        /// <summary>Sub-command 12 (protocol 2.3): the display, as <see cref="LiveView.LiveViewSource"/> builds it for the
+        /// flags in p2. A data phase always follows; p1 = its size.</summary>
         private PtpResponse GetDisplayData(PtpCommand c, IResponderLink link)
         {
-            // Header and descriptors only for now (the live-view issue adds frames): LV 2.2, pre-Digic 6 layout,
-            // no data blocks available.
-            var w = new PtpWriter();
-            w.UInt32(2).UInt32(2).UInt32(0).UInt32(0).UInt32(0).UInt32(32).UInt32(68).UInt32(0);
-            for (int i = 0; i < 2; i++)
-            {
-                w.UInt32(i == 0 ? 0u : 1u).UInt32(0).UInt32(720).UInt32(720).UInt32(240).UInt32(0).UInt32(0).UInt32(0).UInt32(0);
-            }
-            var payload = w.ToArray();
-            link.SendData(c, payload);
-            return Respond(c, PtpResponseCode.OK, (uint)payload.Length);
+            int length = _camera.LiveView.Send(c.Parameter(1), (payload, n) => link.SendData(c, new ReadOnlySpan<byte>(payload, 0, n)));
+            return Respond(c, PtpResponseCode.OK, (uint)length);
         }
     }
 }

@@ -24,6 +24,13 @@ namespace ChdkPtp.Simulator
         public string BuildNumber { get; set; } = "1.6.1";
         public string BuildRevision { get; set; } = "6200";
         public string OperatingSystem { get; set; } = "dryos";
+
+        /// <summary>
+        /// Digic generation (get_buildinfo().digic). 6 and 7 are CHDK's THUMB_FW cameras, and change the live view to
+        /// their layout (as a G7 X): a 3:2 LCD, a YUV8B viewport in a 736-pixel buffer on a 720×480 screen, a YUV8B
+        /// overlay with an opacity plane, no palette. Needs protocol 2.7 or later. Default 4 (SX160 IS layout: YUV8
+        /// 720×240 viewport, PAL8 overlay 720×240 in a 960-byte buffer, palette type 3).
+        /// </summary>
         public int Digic { get; set; } = 4;
 
         /// <summary>False simulates a Canon camera without CHDK: no 0x9999 operation.</summary>
@@ -107,6 +114,15 @@ namespace ChdkPtp.Simulator
         /// (2^(-tv96/96) s) up to this limit, so a 30 s exposure does not hold a test for 30 s. Default 1000.
         /// </summary>
         public int ExposureTimeLimitMs { get; set; } = 1000;
+
+        // ------------------------------------------------------------------------------------------
+        // live view
+
+        /// <summary>
+        /// How many times a second the live view picture changes in record mode (a camera's is about 30): requests in
+        /// between get the same picture, as on a camera. 0 makes every request a new frame. Default 30.
+        /// </summary>
+        public int LiveViewFrameRate { get; set; } = 30;
 
         internal SimulatorOptions Clone() => (SimulatorOptions)MemberwiseClone();
     }

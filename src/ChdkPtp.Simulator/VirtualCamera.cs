@@ -39,6 +39,7 @@ namespace ChdkPtp.Simulator
             RemoteCapture = new Shooting.RemoteCapture(CaptureSupport, _shutdown.Token);
             Shooting = new Shooting.ShootingPipeline(this, _shutdown.Token);
             Scripts = new Lua.LuaScriptEngine(this);
+            LiveView = new LiveView.LiveViewSource(this);
         }
 
         public SimulatorOptions Options { get; }
@@ -95,6 +96,9 @@ namespace ChdkPtp.Simulator
         /// <summary>The shooting task: takes the shots that keys and shoot() ask for.</summary>
         public Shooting.ShootingPipeline Shooting { get; }
 
+        /// <summary>The display as GetDisplayData sends it: live frames in record mode, the last shot in playback, the overlay.</summary>
+        public LiveView.LiveViewSource LiveView { get; }
+
         /// <summary>Remote capture types supported: <see cref="SimulatorOptions.UsbCaptureSupport"/>, or JPG|RAW|DNGHDR
         /// plus CRAW for a Canon-raw camera on protocol 2.9.</summary>
         public int CaptureSupport()
@@ -119,6 +123,11 @@ namespace ChdkPtp.Simulator
                 throw new ArgumentOutOfRangeException(nameof(o.ExposureTimeLimitMs), o.ExposureTimeLimitMs, "The exposure time limit cannot be negative.");
             if (!Enum.IsDefined(typeof(FileWriteMode), o.FileWriteMode))
                 throw new ArgumentOutOfRangeException(nameof(o.FileWriteMode), o.FileWriteMode, "Unknown file write mode.");
+            if (o.LiveViewFrameRate < 0 || o.LiveViewFrameRate > 1000)
+                throw new ArgumentOutOfRangeException(nameof(o.LiveViewFrameRate), o.LiveViewFrameRate, "The live view frame rate is 0 (a new frame for every request) to 1000.");
+            if (o.Digic >= 6 && o.ChdkInstalled && o.ProtocolMajor == 2 && o.ProtocolMinor < 7)
+                throw new ArgumentOutOfRangeException(nameof(o.ProtocolMinor), o.ProtocolMinor,
+                    "A Digic 6 or 7 camera needs CHDK PTP protocol 2.7 or later: its live view (YUV8B, opacity) is sub-protocol 2.2.");
         }
 
         /// <summary>Advances the file counter for a new shot (after 9999 comes 1) and returns it.</summary>

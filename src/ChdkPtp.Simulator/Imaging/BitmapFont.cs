@@ -31,6 +31,16 @@ namespace ChdkPtp.Simulator.Imaging
         public static void Draw(RgbImage image, int x, int y, string text, int scale, byte r, byte g, byte b)
         {
             if (image == null) throw new ArgumentNullException(nameof(image));
+            Draw(x, y, text, scale, (fx, fy, fw, fh) => image.Fill(fx, fy, fw, fh, r, g, b));
+        }
+
+        /// <summary>
+        /// Draws <paramref name="text"/> with its top-left corner at (x, y) on any surface: <paramref name="fill"/> is called
+        /// with (x, y, width, height) for each set glyph pixel, a square of <paramref name="scale"/> pixels (no clipping).
+        /// </summary>
+        public static void Draw(int x, int y, string text, int scale, Action<int, int, int, int> fill)
+        {
+            if (fill == null) throw new ArgumentNullException(nameof(fill));
             if (string.IsNullOrEmpty(text)) return;
             if (scale < 1) scale = 1;
             for (int i = 0; i < text.Length; i++)
@@ -43,7 +53,7 @@ namespace ChdkPtp.Simulator.Imaging
                     for (int col = 0; col < GlyphWidth; col++)
                     {
                         if ((bits & (0x10 >> col)) == 0) continue;
-                        image.Fill(cx + col * scale, y + row * scale, scale, scale, r, g, b);
+                        fill(cx + col * scale, y + row * scale, scale, scale);
                     }
                 }
             }

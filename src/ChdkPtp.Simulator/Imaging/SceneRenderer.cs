@@ -79,10 +79,24 @@ namespace ChdkPtp.Simulator.Imaging
         {
             if (image == null) throw new ArgumentNullException(nameof(image));
             if (info == null) throw new ArgumentNullException(nameof(info));
-            int w = image.Width, h = image.Height;
             var lut = GainTable(info.Gain);
+            RenderChart(image, lut);
+            DrawMarker(image, info.Time, lut);
+            DrawPatch(image, info.Label, lut);
+            DrawTextBox(image, info);
+        }
 
-            int barsEnd = h * 30 / 100, greyEnd = h * 40 / 100, rampEnd = h * 58 / 100;
+        /// <summary>
+        /// The parts of the picture that neither the time nor the label change: colour bars, grey ramp, red/green/blue
+        /// ramps and the grid. <see cref="Render"/> draws this, then the marker, the patch and the text box, in that
+        /// order (live view draws the chart once and the rest per frame).
+        /// </summary>
+        public static void RenderChart(RgbImage image, byte[] lut)
+        {
+            if (image == null) throw new ArgumentNullException(nameof(image));
+            if (lut == null || lut.Length != 256) throw new ArgumentException("A 256-entry table is needed.", nameof(lut));
+            int w = image.Width, h = image.Height;
+            int barsEnd = h * 30 / 100, greyEnd = h * 40 / 100, rampEnd = RampEnd(h);
             int rampStep = Math.Max(1, (rampEnd - greyEnd) / 3);
             var px = image.Pixels;
             for (int y = 0; y < h; y++)
@@ -120,23 +134,48 @@ namespace ChdkPtp.Simulator.Imaging
                     px[i + 2] = lut[b];
                 }
             }
+        }
 
-            // a marker that crosses the grid every four seconds
-            int size = Math.Max(2, h / 10);
-            int lowTop = rampEnd + Math.Max(1, (h - rampEnd) / 8);
-            long ms = (long)(info.Time.TimeOfDay.TotalMilliseconds);
-            int mx = (int)((ms % 4000) * (w - size) / 4000);
-            image.Fill(mx, lowTop, size, size, lut[250], lut[200], lut[40]);
+        private static int RampEnd(int h) => h * 58 / 100;
 
-            // a patch whose hue follows the label (so the picture, not only the text, differs per shot)
+        /// <summary>The square marker that crosses the grid every four seconds: where it is at <paramref name="time"/>.</summary>
+        public static (int X, int Y, int Size) MarkerRect(int width, int height, DateTime time)
+        {
+            int size = Math.Max(2, height / 10);
+            int rampEnd = RampEnd(height);
+            int lowTop = rampEnd + Math.Max(1, (height - rampEnd) / 8);
+            long ms = (long)time.TimeOfDay.TotalMilliseconds;
+            int mx = (int)((ms % 4000) * (width - size) / 4000);
+            return (mx, lowTop, size);
+        }
+
+        public static void DrawMarker(RgbImage image, DateTime time, byte[] lut)
+        {
+            var (x, y, size) = MarkerRect(image.Width, image.Height, time);
+            image.Fill(x, y, size, size, lut[250], lut[200], lut[40]);
+        }
+
+        /// <summary>The patch whose hue follows the label (so the picture, not only the text, differs per shot).</summary>
+        public static (int X, int Y, int Size) PatchRect(int width, int height)
+        {
+            int patch = Math.Max(2, height / 6);
+            int margin = Math.Max(1, height / 40);
+            return (width - patch - margin, height - patch - margin, patch);
+        }
+
+        public static void DrawPatch(RgbImage image, string label, byte[] lut)
+        {
             int hash = 0;
-            foreach (char c in info.Label ?? "") hash = hash * 31 + c;
+            foreach (char c in label ?? "") hash = hash * 31 + c;
             var (hr, hg, hb) = Hue((hash & 0x7FFFFFFF) % 360);
-            int patch = Math.Max(2, h / 6);
-            image.Fill(w - patch - Math.Max(1, h / 40), h - patch - Math.Max(1, h / 40), patch, patch, lut[hr], lut[hg], lut[hb]);
+            var (x, y, size) = PatchRect(image.Width, image.Height);
+            image.Fill(x, y, size, size, lut[hr], lut[hg], lut[hb]);
+        }
 
-            // the text box: not scaled by exposure, always readable
-            var layout = Layout(w, h, info);
+        /// <summary>The black box with the text lines: not scaled by exposure, always readable.</summary>
+        public static void DrawTextBox(RgbImage image, SceneInfo info)
+        {
+            var layout = Layout(image.Width, image.Height, info);
             image.Fill(layout.BoxX, layout.BoxY, layout.BoxWidth, layout.BoxHeight, 0, 0, 0);
             var lines = info.Lines;
             for (int i = 0; i < lines.Count; i++)
