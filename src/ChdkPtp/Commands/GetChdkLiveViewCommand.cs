@@ -30,11 +30,11 @@ namespace ChdkPtp.Commands
         /// <summary>What each frame carries: Viewport, Bitmap, Palette, Opacity.</summary>
         [Parameter(ParameterSetName = CameraSet)]
         [ValidateNotNullOrEmpty]
-        public LiveViewParts[] Include { get; set; } = { LiveViewParts.Viewport, LiveViewParts.Bitmap, LiveViewParts.Palette };
+        public LiveViewParts[] Include { get; set; } = { LiveViewParts.Viewport, LiveViewParts.Bitmap, LiveViewParts.Palette, LiveViewParts.Opacity };
 
         /// <summary>A .lvdump recording (chdkptp's format) to read frames from instead of a camera.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = FileSet)]
-        [Alias("PSPath", "LP")]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = FileSet)]
+        [Alias("PSPath", "LP", "FullName")]
         [ValidateNotNullOrEmpty]
         public string LiteralPath { get; set; }
 
@@ -65,14 +65,19 @@ namespace ChdkPtp.Commands
             var cancel = cmdlet.StopToken;
             var period = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / frameRate));
             var clock = Stopwatch.StartNew();
+            var due = TimeSpan.Zero;
             for (long n = 1; ; n++)
             {
                 if (count.HasValue && n > count.Value) yield break;
-                var due = TimeSpan.FromTicks(period.Ticks * (n - 1));
-                if (duration.HasValue && due >= duration.Value) yield break;
+                // -Duration is wall-clock time from the start.
+                if (duration.HasValue && (due >= duration.Value || clock.Elapsed >= duration.Value)) yield break;
                 var wait = due - clock.Elapsed;
                 if (wait > TimeSpan.Zero && cancel.WaitHandle.WaitOne(wait)) throw new PipelineStoppedException();
                 if (cancel.IsCancellationRequested) throw new PipelineStoppedException();
+                // The next frame is one period on; after a stall (a slow camera, a slow consumer) the frames that
+                // were due meanwhile are skipped rather than fetched back to back.
+                due += period;
+                if (due < clock.Elapsed) due = clock.Elapsed;
                 LiveFrame frame;
                 try
                 {

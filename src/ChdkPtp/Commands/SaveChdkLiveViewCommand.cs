@@ -26,6 +26,7 @@ namespace ChdkPtp.Commands
         private string _recording;
         private LvdumpWriter _writer;
         private long _frames;
+        private bool _declined;
         private long _bytes;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private ProgressRecord _progress;
@@ -99,7 +100,7 @@ namespace ChdkPtp.Commands
                 if (File.Exists(full)) Stop(new ArgumentException($"'{full}' is a file: -Destination is a folder, a folder and a name template, or a .lvdump file."));
                 _folder = Path.GetFullPath(full);
                 _template = _template ?? DefaultName;
-                try { Expand(_template, 1, DateTime.Now); }
+                try { PathFor(1, DateTime.Now); }
                 catch (ArgumentException ex) { Stop(ex); }
             }
             _progress = new ProgressRecord(5, _recording != null ? "Recording live view" : "Saving live-view frames", "Starting");
@@ -158,7 +159,9 @@ namespace ChdkPtp.Commands
             {
                 if (_writer == null)
                 {
-                    if (!ShouldProcess(_recording, "Record live-view frames")) return;
+                    if (_declined) return;
+                    // Asked once per recording: here for piped frames; a camera run asked in ProcessRecord.
+                    if (ParameterSetName == InputSet && !ShouldProcess(_recording, "Record live-view frames")) { _declined = true; return; }
                     try
                     {
                         Directory.CreateDirectory(Path.GetDirectoryName(_recording));
@@ -172,8 +175,8 @@ namespace ChdkPtp.Commands
                 return;
             }
             string path;
-            try { path = LocalNames.Combine(_folder, Expand(_template, frame.Sequence, frame.Timestamp ?? DateTime.Now).Split('/', '\\')); }
-            catch (Exception ex) when (ex is ArgumentException || ex is UnsafeNameException) { WriteChdkError(ex, _template); return; }
+            try { path = PathFor(frame.Sequence, frame.Timestamp ?? DateTime.Now); }
+            catch (ArgumentException ex) { WriteChdkError(ex, _template); return; }
             if (!_written.Add(path) && !Force)
             {
                 WriteError(new ErrorRecord(new IOException($"'{path}' was already written by this command; put {{Sequence}} or {{Time}} in the name template."), "ChdkFileExists", ErrorCategory.ResourceExists, path));
@@ -191,7 +194,7 @@ namespace ChdkPtp.Commands
             if (image == null || image.Width == 0 || image.Height == 0)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException($"Frame {frame.Sequence} has no {Image} picture (it was not asked for, or the camera sent none)."),
-                    "ChdkLiveViewFormat", ErrorCategory.InvalidData, frame));
+                    "ChdkLiveViewNoImage", ErrorCategory.InvalidData, frame));
                 return;
             }
             string temp = path + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial";
@@ -220,10 +223,24 @@ namespace ChdkPtp.Commands
             WriteProgress(_progress);
         }
 
+        /// <summary>The file a frame goes to: the template expanded, every component a safe local name, inside the folder.</summary>
+        private string PathFor(long sequence, DateTime time)
+        {
+            var name = Expand(_template, sequence, time);
+            try { return LocalNames.Combine(_folder, name.Split('/', '\\')); }
+            catch (UnsafeNameException ex) { throw new ArgumentException($"The name template '{_template}' gives '{name}', which is refused: {ex.Reason}.", ex); }
+        }
+
         /// <summary>Expands {Sequence[:fmt]}, {Date[:fmt]}, {Time[:fmt]} and {Image}; a name without an extension gets .png.</summary>
         internal string Expand(string template, long sequence, DateTime time)
         {
             var c = CultureInfo.InvariantCulture;
+            try { return ExpandCore(template, sequence, time, c); }
+            catch (FormatException ex) { throw new ArgumentException($"The name template '{template}' has a format the value cannot take: {ex.Message}", ex); }
+        }
+
+        private string ExpandCore(string template, long sequence, DateTime time, CultureInfo c)
+        {
             var result = s_token.Replace(template.Replace("{{", "\u0001").Replace("}}", "\u0002"), m =>
             {
                 string f = m.Groups["format"].Success ? m.Groups["format"].Value : null;
@@ -231,7 +248,7 @@ namespace ChdkPtp.Commands
                 {
                     case "sequence": return sequence.ToString(f ?? "00000", c);
                     case "date": return time.ToString(f ?? "yyyyMMdd", c);
-                    case "time": return time.ToString(f ?? "HHmmss.fff", c);
+                    case "time": return time.ToString(f ?? "HHmmssfff", c);
                     case "image": return Image.ToString();
                     default: throw new ArgumentException($"The name template '{template}' has the unknown placeholder {m.Value}. Known: {{Sequence}}, {{Date}}, {{Time}}, {{Image}}.");
                 }
