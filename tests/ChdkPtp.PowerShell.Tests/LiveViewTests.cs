@@ -107,5 +107,20 @@ namespace ChdkPtp.PowerShell.Tests
             Assert.Contains("ParameterArgumentTransformationError", Assert.Single(_h.Run("Save-ChdkLiveView ./x -Duration later").Errors).FullyQualifiedErrorId);
             Assert.Empty(Directory.GetFiles(_h.WorkDir, "*.partial", SearchOption.AllDirectories));
         }
+
+        [Fact]
+        public void ADigic6SimulatorSendsYuv8BWithAnOpacityPlaneAndBadOptionsAreRefused()
+        {
+            var r = _h.Run("$d6 = Connect-ChdkCamera -Simulator -SimulatorOptions @{ Digic = 6 }; Set-ChdkCameraMode Record -Session $d6; $f = Get-ChdkLiveView -Session $d6; $f.Viewport.Type, $f.Bitmap.Type, $f.Frame.Opacity.HasData, $f.GetImage('Composite', $false).Width").AssertClean();
+            Assert.Equal("Yuv8B", r.Values[0].ToString());
+            Assert.Equal("Yuv8B", r.Values[1].ToString());
+            Assert.Equal(true, r.Values[2]);
+            Assert.True((int)r.Values[3] > 0);
+            var bad = _h.Run("Connect-ChdkCamera -Simulator -SimulatorOptions @{ Nope = 1 }");
+            Assert.StartsWith("ChdkInvalidArgument,", Assert.Single(bad.Errors).FullyQualifiedErrorId);
+            Assert.Contains("Digic", bad.Errors[0].Exception.Message);
+            Assert.StartsWith("ChdkInvalidArgument,", Assert.Single(_h.Run("Connect-ChdkCamera -Simulator -SimulatorOptions @{ Digic = 'six' }").Errors).FullyQualifiedErrorId);
+            Assert.Equal("2.5", _h.Run("$o = Connect-ChdkCamera -Simulator -SimulatorOptions @{ ProtocolMinor = 5 }; $o.ProtocolVersion.ToString()").AssertClean().Values.Single());
+        }
     }
 }
