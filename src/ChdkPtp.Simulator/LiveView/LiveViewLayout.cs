@@ -144,12 +144,10 @@ namespace ChdkPtp.Simulator.LiveView
         public static LiveViewLayout For(SimulatorOptions options, bool recordMode, int stillAspect, bool videoMode)
         {
             if (options == null) throw new ArgumentNullException(nameof(options));
-            var l = new LiveViewLayout
-            {
-                VersionMinor = LiveViewMinor(options.ProtocolMinor),
-                DigicSix = options.Digic >= 6,
-                RecordMode = recordMode,
-            };
+            var l = new LiveViewLayout { VersionMinor = LiveViewMinor(options.ProtocolMinor), RecordMode = recordMode };
+            // Digic 6 needs live view 2.2 (the camera refuses to start otherwise; options changed on a running camera
+            // fall back to the older layout rather than send what no sub-protocol version describes)
+            l.DigicSix = options.Digic >= 6 && l.VersionMinor >= 2;
             int aspect = videoMode ? 1 : stillAspect;
             if (aspect < 0 || aspect > 4) aspect = 0;
             if (!recordMode) aspect = -1; // playback: the whole screen

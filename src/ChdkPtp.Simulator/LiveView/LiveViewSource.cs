@@ -27,8 +27,9 @@ namespace ChdkPtp.Simulator.LiveView
         private readonly OsdRenderer _osd = new OsdRenderer();
         private byte[] _payload = new byte[256];
 
-        // the viewport frame last produced, and what it showed
+        // the viewport frame last produced (a live renderer's buffer or _playback), and what it showed
         private byte[] _frame;
+        private byte[] _playback;
         private string _frameKey;
         private long _requests;
         private long _framesRendered;
@@ -183,15 +184,14 @@ namespace ChdkPtp.Simulator.LiveView
                 long frame = rate > 0 ? (long)Tick() * rate / 1000 : _requests;
                 key = "live/" + l.Viewport.Key + "/" + frame.ToString(CultureInfo.InvariantCulture);
                 if (key == _frameKey) return;
-                Ensure(ref _frame, l.Viewport.DataLength);
-                r.RenderLive(Clock(), "FRAME " + frame.ToString(CultureInfo.InvariantCulture), _frame);
+                _frame = r.RenderLive(Clock(), "FRAME " + frame.ToString(CultureInfo.InvariantCulture));
             }
             else
             {
                 var shot = _camera.Shooting.LastShot;
                 key = "play/" + l.Viewport.Key + "/" + (shot?.ImageNumber ?? 0).ToString(CultureInfo.InvariantCulture);
                 if (key == _frameKey) return;
-                Ensure(ref _frame, l.Viewport.DataLength);
+                Ensure(ref _playback, l.Viewport.DataLength);
                 var picture = new RgbImage(l.SceneWidth, l.SceneHeight); // black: Canon's "no image" screen
                 if (shot != null)
                 {
@@ -204,7 +204,8 @@ namespace ChdkPtp.Simulator.LiveView
                     };
                     SceneRenderer.Render(picture, scene);
                 }
-                r.Convert(picture, _frame);
+                r.Convert(picture, _playback);
+                _frame = _playback;
             }
             _frameKey = key;
             _framesRendered++;

@@ -8,9 +8,9 @@ namespace ChdkPtp.Simulator.LiveView
     /// Turns square-pixel scenes into a viewport frame buffer (YUV8 or YUV8B) of a given geometry: each buffer sample
     /// takes the nearest scene column and the average of the scene rows it covers; U and V are averaged over the samples
     /// that share them. Columns past the visible width are filled with bright magenta, which no decoder should show.
-    /// <para>Live frames are cheap: the chart is drawn and converted once; each frame starts from that converted
-    /// background and redraws and converts only the marker and the text box (the result is the same, byte for byte,
-    /// as converting a full <see cref="SceneRenderer.Render(RgbImage, SceneInfo)"/>).</para>
+    /// <para>Live frames are cheap: the chart is drawn and converted once; each frame then redraws and converts only
+    /// what changed (the result is the same, byte for byte, as converting a full
+    /// <see cref="SceneRenderer.Render(RgbImage, SceneInfo)"/>).</para>
     /// </summary>
     internal sealed class ViewportRenderer
     {
@@ -21,9 +21,11 @@ namespace ChdkPtp.Simulator.LiveView
         private readonly string _label;
         private readonly byte[] _lut = SceneRenderer.GainTable(1.0);
         private RgbImage _chart;    // chart and patch: what every live frame starts from
-        private RgbImage _work;     // the chart plus this frame's marker and text box
-        private byte[] _background; // _chart converted
-        private readonly List<Rect> _dirty = new List<Rect>(4);
+        private RgbImage _work;     // the chart plus the current frame's marker and text box
+        private byte[] _frame;      // _work converted
+        private Rect _marker, _box; // where the current frame's marker and text box are
+        private string[] _lines;    // and its text
+        private readonly List<Rect> _dirty = new List<Rect>(8);
 
         public ViewportRenderer(FramebufferGeometry geometry, int sceneWidth, int sceneHeight, string liveLabel)
         {
@@ -64,41 +66,82 @@ namespace ChdkPtp.Simulator.LiveView
             FillPadding(dest);
         }
 
-        /// <summary>A live frame: the chart with the marker at <paramref name="time"/> and the text box (the live label,
-        /// the time and <paramref name="info"/>), into <paramref name="dest"/>.</summary>
-        public void RenderLive(DateTime time, string info, byte[] dest)
+        /// <summary>
+        /// The next live frame: the chart with the marker at <paramref name="time"/> and the text box (the live label, the
+        /// time and <paramref name="info"/>). Returns the renderer's own buffer (<see cref="FramebufferGeometry.DataLength"/>
+        /// bytes), updated in place: only what changed since the previous frame is redrawn and converted (the marker's old
+        /// and new squares, the characters that differ, or the whole text box when its size changes).
+        /// </summary>
+        public byte[] RenderLive(DateTime time, string info)
         {
-            if (_background == null)
+            if (_frame == null)
             {
                 _chart = new RgbImage(SceneWidth, SceneHeight);
                 SceneRenderer.RenderChart(_chart, _lut);
                 SceneRenderer.DrawPatch(_chart, _label, _lut);
                 _work = new RgbImage(SceneWidth, SceneHeight);
                 Buffer.BlockCopy(_chart.Pixels, 0, _work.Pixels, 0, _chart.Pixels.Length);
-                _background = new byte[_g.DataLength];
-                Convert(_chart, _background);
+                _frame = new byte[_g.DataLength];
+                Convert(_chart, _frame);
             }
-            Buffer.BlockCopy(_background, 0, dest, 0, _background.Length);
-
-            // undo the last frame's drawing in the working scene
-            foreach (var r in _dirty) Restore(r);
             _dirty.Clear();
 
+            var scene = new SceneInfo { Label = _label, Time = time, Info = info };
+            var lines = scene.Lines;
+            var layout = SceneRenderer.Layout(SceneWidth, SceneHeight, scene);
+            var box = Rect.Clip(layout.BoxX, layout.BoxY, layout.BoxWidth, layout.BoxHeight, SceneWidth, SceneHeight);
             var (mx, my, msize) = SceneRenderer.MarkerRect(SceneWidth, SceneHeight, time);
             var marker = Rect.Clip(mx, my, msize, msize, SceneWidth, SceneHeight);
-            SceneRenderer.DrawMarker(_work, time, _lut);
-            _dirty.Add(marker);
             var (px, py, psize) = SceneRenderer.PatchRect(SceneWidth, SceneHeight);
             var patch = Rect.Clip(px, py, psize, psize, SceneWidth, SceneHeight);
-            if (patch.Intersects(marker))
+
+            bool first = _lines == null;
+            bool markerMoved = first || !marker.Equals(_marker);
+            bool boxChanged = first || !box.Equals(_box) || lines.Count != _lines.Length;
+
+            // take away what moved or changed size (the chart, patch included, comes back there), then redraw in a full
+            // render's order, marker, patch, text box, each element that changed or that lies on a pixel redrawn before it
+            if (!first && markerMoved) _dirty.Add(_marker);
+            if (!first && boxChanged) _dirty.Add(_box);
+            foreach (var r in _dirty) Restore(r);
+            if (markerMoved || Touches(marker))
             {
-                SceneRenderer.DrawPatch(_work, _label, _lut); // the patch lies over the marker, as in a full render
-                _dirty.Add(patch);
+                SceneRenderer.DrawMarker(_work, time, _lut);
+                _dirty.Add(marker);
+                if (patch.Intersects(marker))
+                {
+                    SceneRenderer.DrawPatch(_work, _label, _lut);
+                    _dirty.Add(patch);
+                }
             }
-            var scene = new SceneInfo { Label = _label, Time = time, Info = info };
-            var layout = SceneRenderer.Layout(SceneWidth, SceneHeight, scene);
-            SceneRenderer.DrawTextBox(_work, scene);
-            _dirty.Add(Rect.Clip(layout.BoxX, layout.BoxY, layout.BoxWidth, layout.BoxHeight, SceneWidth, SceneHeight));
+            if (boxChanged || Touches(box))
+            {
+                SceneRenderer.DrawTextBox(_work, scene);
+                _dirty.Add(box);
+            }
+            else
+            {
+                // the same box: redraw only the characters that differ
+                for (int i = 0; i < lines.Count; i++)
+                {
+                    string a = _lines[i] ?? "", b = lines[i] ?? "";
+                    int n = Math.Max(a.Length, b.Length), c0 = 0, c1 = n - 1;
+                    while (c0 < n && Char(a, c0) == Char(b, c0)) c0++;
+                    if (c0 == n) continue;
+                    while (c1 > c0 && Char(a, c1) == Char(b, c1)) c1--;
+                    int cell = BitmapFont.CellWidth * layout.Scale;
+                    var (ox, oy) = layout.LineOrigins[i];
+                    var r = Rect.Clip(ox + c0 * cell, oy, (c1 - c0 + 1) * cell, BitmapFont.CellHeight * layout.Scale, SceneWidth, SceneHeight);
+                    _work.Fill(r.X0, r.Y0, r.X1 - r.X0, r.Y1 - r.Y0, 0, 0, 0);
+                    if (c0 < b.Length)
+                        BitmapFont.Draw(_work, ox + c0 * cell, oy, b.Substring(c0, Math.Min(b.Length, c1 + 1) - c0), layout.Scale, 255, 255, 255);
+                    _dirty.Add(r);
+                }
+            }
+            _marker = marker;
+            _box = box;
+            _lines = new string[lines.Count];
+            for (int i = 0; i < lines.Count; i++) _lines[i] = lines[i];
 
             foreach (var r in _dirty)
             {
@@ -114,8 +157,17 @@ namespace ChdkPtp.Simulator.LiveView
                 while (y0 < y1 && _rowEnd[y0] <= r.Y0) y0++;
                 while (y1 > y0 && _rowStart[y1 - 1] >= r.Y1) y1--;
                 if (y0 >= y1) continue;
-                ConvertRegion(_work, dest, x0, x1, y0, y1);
+                ConvertRegion(_work, _frame, x0, x1, y0, y1);
             }
+            return _frame;
+        }
+
+        private static char Char(string s, int i) => i < s.Length ? s[i] : '\0';
+
+        private bool Touches(Rect r)
+        {
+            foreach (var d in _dirty) if (d.Intersects(r)) return true;
+            return false;
         }
 
         private void Restore(Rect r)
@@ -125,66 +177,87 @@ namespace ChdkPtp.Simulator.LiveView
                 Buffer.BlockCopy(_chart.Pixels, (y * w + r.X0) * 3, _work.Pixels, (y * w + r.X0) * 3, (r.X1 - r.X0) * 3);
         }
 
-        // Converts buffer samples [x0, x1) × rows [y0, y1) (x0, x1 on group boundaries) from the scene.
+        // Converts buffer samples [x0, x1) × rows [y0, y1) (x0, x1 on group boundaries) from the scene. Rows average one
+        // or two scene rows (or more, for other geometries); U and V are the group's mean, rounded.
         private void ConvertRegion(RgbImage scene, byte[] dest, int x0, int x1, int y0, int y1)
         {
             var px = scene.Pixels;
-            int sw = scene.Width, stride = _g.Stride, group = _group;
+            int sw = scene.Width, stride = _g.Stride, group = _group, shift = group == 4 ? 2 : 1;
             bool yuv8 = _g.Type == LiveViewBufferType.Yuv8;
             int offset = _g.Type == LiveViewBufferType.Yuv8B ? 128 : 0;
-            Span<int> ys = stackalloc int[4];
+            var cols = _sourceColumn;
+            int y0s = 0, y1s = 0, y2s = 0, y3s = 0;
             for (int y = y0; y < y1; y++)
             {
                 int r0 = _rowStart[y], n = _rowEnd[y] - r0, half = n / 2;
+                int rowA = r0 * sw * 3, rowStep = sw * 3;
                 int rowBytes = y * stride;
                 for (int gx = x0; gx < x1; gx += group)
                 {
                     int su = 0, sv = 0;
                     for (int k = 0; k < group; k++)
                     {
-                        int i = (r0 * sw + _sourceColumn[gx + k]) * 3;
-                        int r = 0, g = 0, b = 0;
-                        for (int j = 0; j < n; j++, i += sw * 3)
+                        int i = rowA + cols[gx + k] * 3;
+                        int r, g, b;
+                        if (n == 1)
                         {
-                            r += px[i];
-                            g += px[i + 1];
-                            b += px[i + 2];
+                            r = px[i]; g = px[i + 1]; b = px[i + 2];
                         }
-                        if (n > 1)
+                        else if (n == 2)
                         {
+                            int j = i + rowStep;
+                            r = (px[i] + px[j] + 1) >> 1;
+                            g = (px[i + 1] + px[j + 1] + 1) >> 1;
+                            b = (px[i + 2] + px[j + 2] + 1) >> 1;
+                        }
+                        else
+                        {
+                            r = g = b = 0;
+                            for (int j = 0; j < n; j++, i += rowStep)
+                            {
+                                r += px[i];
+                                g += px[i + 1];
+                                b += px[i + 2];
+                            }
                             r = (r + half) / n;
                             g = (g + half) / n;
                             b = (b + half) / n;
                         }
-                        ys[k] = Yuv.Y(r, g, b);
-                        su += Yuv.U(r, g, b);
-                        sv += Yuv.V(r, g, b);
+                        int yv = (77 * r + 150 * g + 29 * b + 128) >> 8;
+                        su += (-43 * r - 85 * g + 128 * b + 128) >> 8;
+                        sv += (128 * r - 107 * g - 21 * b + 128) >> 8;
+                        switch (k)
+                        {
+                            case 0: y0s = yv; break;
+                            case 1: y1s = yv; break;
+                            case 2: y2s = yv; break;
+                            default: y3s = yv; break;
+                        }
                     }
-                    int u = Average(su, group) + offset, v = Average(sv, group) + offset;
+                    int u = Clamp((su + (group >> 1)) >> shift) + offset, v = Clamp((sv + (group >> 1)) >> shift) + offset;
                     if (yuv8)
                     {
                         int o = rowBytes + gx / 4 * 6;
                         dest[o] = (byte)u;
-                        dest[o + 1] = (byte)ys[0];
+                        dest[o + 1] = (byte)y0s;
                         dest[o + 2] = (byte)v;
-                        dest[o + 3] = (byte)ys[1];
-                        dest[o + 4] = (byte)ys[2];
-                        dest[o + 5] = (byte)ys[3];
+                        dest[o + 3] = (byte)y1s;
+                        dest[o + 4] = (byte)y2s;
+                        dest[o + 5] = (byte)y3s;
                     }
                     else
                     {
                         int o = rowBytes + gx * 2;
                         dest[o] = (byte)u;
-                        dest[o + 1] = (byte)ys[0];
+                        dest[o + 1] = (byte)y0s;
                         dest[o + 2] = (byte)v;
-                        dest[o + 3] = (byte)ys[1];
+                        dest[o + 3] = (byte)y1s;
                     }
                 }
             }
         }
 
-        // rounded to nearest, halves away from zero, so that averages of signed values stay symmetric
-        private static int Average(int sum, int n) => sum >= 0 ? (sum + n / 2) / n : -((-sum + n / 2) / n);
+        private static int Clamp(int v) => v < -128 ? -128 : v > 127 ? 127 : v;
 
         /// <summary>Bright magenta (RGB 255, 0, 255) in the columns past the visible width.</summary>
         private void FillPadding(byte[] dest)
@@ -212,7 +285,7 @@ namespace ChdkPtp.Simulator.LiveView
             }
         }
 
-        private readonly struct Rect
+        private readonly struct Rect : IEquatable<Rect>
         {
             public Rect(int x0, int y0, int x1, int y1)
             {
@@ -230,6 +303,12 @@ namespace ChdkPtp.Simulator.LiveView
 
             public static Rect Clip(int x, int y, int w, int h, int width, int height) =>
                 new Rect(Math.Max(0, x), Math.Max(0, y), Math.Min(width, x + w), Math.Min(height, y + h));
+
+            public bool Equals(Rect o) => X0 == o.X0 && Y0 == o.Y0 && X1 == o.X1 && Y1 == o.Y1;
+
+            public override bool Equals(object obj) => obj is Rect r && Equals(r);
+
+            public override int GetHashCode() => X0 ^ (Y0 << 8) ^ (X1 << 16) ^ (Y1 << 24);
 
             public bool Intersects(Rect o) => !IsEmpty && !o.IsEmpty && X0 < o.X1 && o.X0 < X1 && Y0 < o.Y1 && o.Y0 < Y1;
         }

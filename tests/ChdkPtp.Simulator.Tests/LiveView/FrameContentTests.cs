@@ -250,6 +250,7 @@ namespace ChdkPtp.Simulator.Tests.LiveView
             new object[] { LiveViewBufferType.Yuv8B, 736, 640, 480, 640, 480 },
             new object[] { LiveViewBufferType.Yuv8B, 736, 720, 408, 720, 408 },
             new object[] { LiveViewBufferType.Yuv8B, 64, 64, 48, 64, 48 }, // text box over the marker
+            new object[] { LiveViewBufferType.Yuv8B, 96, 96, 80, 96, 80 }, // a three-line box hides the marker, a two-line one does not
         };
 
         [Theory]
@@ -260,15 +261,14 @@ namespace ChdkPtp.Simulator.Tests.LiveView
             var cached = new ViewportRenderer(g, sw, sh, LiveViewSource.LiveLabel);
             var reference = new ViewportRenderer(g, sw, sh, LiveViewSource.LiveLabel);
             var t = new DateTime(2025, 3, 4, 5, 6, 7, 890);
-            string[] infos = { "FRAME 1", "FRAME 123456789", "F", null, "FRAME 42" };
-            int[] steps = { 0, 70, 1900, 13, 3999, 2500, 1 };
-            var fast = new byte[g.DataLength];
+            string[] infos = { "FRAME 1", "FRAME 123456789", "F", null, "FRAME 42", "FRAME 43", "FRAME 43", "FRAME 99" };
+            int[] steps = { 0, 70, 1900, 13, 3999, 2500, 1, 0, 33, 33, 1000, 0 };
             var full = new byte[g.DataLength];
             for (int i = 0; i < steps.Length; i++)
             {
                 t = t.AddMilliseconds(steps[i]);
                 string info = infos[i % infos.Length];
-                cached.RenderLive(t, info, fast);
+                var fast = cached.RenderLive(t, info);
                 var scene = SceneRenderer.Render(sw, sh, new SceneInfo { Label = LiveViewSource.LiveLabel, Time = t, Info = info });
                 reference.Convert(scene, full);
                 Assert.True(full.SequenceEqual(fast), $"frame {i} at {t:HH:mm:ss.fff}");
