@@ -122,5 +122,15 @@ namespace ChdkPtp.PowerShell.Tests
             Assert.StartsWith("ChdkInvalidArgument,", Assert.Single(_h.Run("Connect-ChdkCamera -Simulator -SimulatorOptions @{ Digic = 'six' }").Errors).FullyQualifiedErrorId);
             Assert.Equal("2.5", _h.Run("$o = Connect-ChdkCamera -Simulator -SimulatorOptions @{ ProtocolMinor = 5 }; $o.ProtocolVersion.ToString()").AssertClean().Values.Single());
         }
+
+        [Fact]
+        public void InPlaybackModeTheUserIsToldWhyThereIsNoLivePicture()
+        {
+            Assert.DoesNotContain(_h.Run("Get-ChdkLiveView").AssertClean().Warnings, w => w.Message.Contains("playback mode"));
+            _h.Run("Set-ChdkCameraMode Playback").AssertClean();
+            var r = _h.Run("Get-ChdkLiveView -Count 2 -FrameRate 50").AssertClean();
+            Assert.Single(r.Warnings, w => w.Message.Contains("playback mode"));
+            Assert.Equal(2, r.Output.Count);
+        }
     }
 }

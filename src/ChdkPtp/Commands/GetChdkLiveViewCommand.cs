@@ -82,7 +82,10 @@ namespace ChdkPtp.Commands
                 try
                 {
                     using (session.Acquire(cancel))
+                    {
+                        if (n == 1) WarnIfPlayback(cmdlet, session);
                         frame = LiveFrame.Fetch(session.Client, flags);
+                    }
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
                 catch (LiveViewFormatException ex)
@@ -97,6 +100,21 @@ namespace ChdkPtp.Commands
                 }
                 yield return new ChdkLiveFrame(frame, DateTime.Now, n, session, "camera");
             }
+        }
+
+        /// <summary>In playback mode a camera sends its playback screen, not the live picture: say so once. Asking
+        /// takes a small script; when a script runs or messages wait to be read, the question is skipped.</summary>
+        private static void WarnIfPlayback(ChdkCmdlet cmdlet, ChdkSession session)
+        {
+            try
+            {
+                // Starting a script flushes the camera's message queues: leave a running script and its messages alone.
+                if (session.Client.GetScriptStatus() != ScriptStatus.None) return;
+                var state = Protocol.Chdk.Shooting.CameraModes.Get(session.Client, new Protocol.Chdk.Scripting.ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, cmdlet.StopToken);
+                if (state.Mode == Protocol.Chdk.Shooting.CameraMode.Playback)
+                    cmdlet.WriteWarning("The camera is in playback mode, so live view shows the playback screen (the last picture, or nothing), not the live picture. Run Set-ChdkCameraMode Record first to see what the lens sees.");
+            }
+            catch (PtpException) { }
         }
 
         /// <summary>Frames of a recording, streamed (one frame in memory at a time).</summary>
