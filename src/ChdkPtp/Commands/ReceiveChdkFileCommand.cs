@@ -319,11 +319,8 @@ namespace ChdkPtp.Commands
 
         private string ResolveLocal(string path)
         {
-            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{path}' is not a file-system path (provider {provider.Name})."),
-                    "ChdkInvalidArgument", ErrorCategory.InvalidArgument, path));
-            return System.IO.Path.GetFullPath(resolved);
+            try { return ResolveFileSystemPath(path); }
+            catch (ArgumentException ex) { ThrowChdkError(ex, path); return null; }
         }
 
         private static bool EndsWithSeparator(string path) => path.EndsWith("/", StringComparison.Ordinal) || path.EndsWith("\\", StringComparison.Ordinal);

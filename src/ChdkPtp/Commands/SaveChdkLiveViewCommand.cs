@@ -76,17 +76,9 @@ namespace ChdkPtp.Commands
             string full;
             try
             {
-                int brace = Destination.IndexOf('{');
-                string folderPart = Destination;
-                if (brace >= 0)
-                {
-                    int sep = Destination.LastIndexOfAny(new[] { '/', '\\' }, brace);
-                    folderPart = sep < 0 ? "." : Destination.Substring(0, sep + 1);
-                    _template = Destination.Substring(sep + 1);
-                }
-                full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(folderPart, out var provider, out _);
-                if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                    Stop(new ArgumentException($"'{Destination}' is not a file-system path (provider {provider.Name})."));
+                string folderPart;
+                (folderPart, _template) = SplitTemplate(Destination);
+                full = ResolveFileSystemPath(folderPart);
             }
             catch (Exception ex) when (ex is ArgumentException || ex is SessionStateException || ex is ProviderInvocationException) { Stop(ex); return; }
             if (_template == null && full.EndsWith(Lvdump.Extension, StringComparison.OrdinalIgnoreCase) && !Directory.Exists(full))

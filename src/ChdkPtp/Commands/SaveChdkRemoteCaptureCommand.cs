@@ -152,19 +152,10 @@ namespace ChdkPtp.Commands
 
         /// <summary>A folder, or a folder and a name template: the path up to the last separator before the first
         /// '{' is the folder, the rest the template. Resolved relative to the current location.</summary>
-        internal static FolderCaptureDestination CreateDestination(PSCmdlet cmdlet, string destination, CaptureConflictAction conflict)
+        internal static FolderCaptureDestination CreateDestination(ChdkCmdlet cmdlet, string destination, CaptureConflictAction conflict)
         {
-            int brace = destination.IndexOf('{');
-            string folder = destination, template = null;
-            if (brace >= 0)
-            {
-                int sep = destination.LastIndexOfAny(new[] { '/', '\\' }, brace);
-                folder = sep < 0 ? "." : destination.Substring(0, sep + 1);
-                template = destination.Substring(sep + 1);
-            }
-            var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(folder, out var provider, out _);
-            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
-                throw new ArgumentException($"'{destination}' is not a file-system path (provider {provider.Name}).");
+            var (folder, template) = SplitTemplate(destination);
+            var resolved = cmdlet.ResolveFileSystemPath(folder);
             if (File.Exists(resolved)) throw new ArgumentException($"'{resolved}' is a file: -Destination is a folder, or a folder and a name template.");
             return new FolderCaptureDestination(resolved, template, conflict);
         }

@@ -29,6 +29,27 @@ namespace ChdkPtp.Internal
         /// <summary>Stops the command with the error record for <paramref name="ex"/>.</summary>
         protected void ThrowChdkError(Exception ex, object target) => ThrowTerminatingError(ErrorFor(ex, target));
 
+        /// <summary>A local path resolved through PowerShell's provider (relative to the current location, no
+        /// wildcards), as a full file-system path.</summary>
+        /// <exception cref="ArgumentException">The path is on another provider (variable:, env:...).</exception>
+        internal string ResolveFileSystemPath(string path)
+        {
+            var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                throw new ArgumentException($"'{path}' is not a file-system path (provider {provider.Name}).");
+            return System.IO.Path.GetFullPath(resolved);
+        }
+
+        /// <summary>A destination that may end in a name template: the part up to the last separator before the
+        /// first '{' is the folder ("." when there is none), the rest the template (null without a '{').</summary>
+        internal static (string Folder, string Template) SplitTemplate(string destination)
+        {
+            int brace = destination.IndexOf('{');
+            if (brace < 0) return (destination, null);
+            int sep = destination.LastIndexOfAny(new[] { '/', '\\' }, brace);
+            return (sep < 0 ? "." : destination.Substring(0, sep + 1), destination.Substring(sep + 1));
+        }
+
         /// <summary>If the failure was a stop, throw PipelineStoppedException; otherwise nothing.</summary>
         protected void ThrowIfStopping()
         {
