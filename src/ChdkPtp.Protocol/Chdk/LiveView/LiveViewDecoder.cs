@@ -93,6 +93,23 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
             Span<byte> destination)
             => DecodeYuv(type, source, rowBytes, visibleWidth, height, halfWidth, destination, 4, type == LiveFramebufferType.Yuv8B);
 
+        /// <summary>The chroma terms of a pixel group, U at p[0] and V at p[2]: signed bytes (<paramref name="chromaBias"/>
+        /// 0, YUV8 and YUV8C) or offset by 128 (YUV8B). Each pixel then is clip(Y + term) per channel.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe void Chroma(byte* p, int chromaBias, out int dr, out int dg, out int db)
+        {
+            int u, v;
+            if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }
+            else { u = p[0] - chromaBias; v = p[2] - chromaBias; }
+            dr = (v * 5743 + 2048) >> 12;
+            dg = (-u * 1411 - v * 2925 + 2048) >> 12;
+            db = (u * 7258 + 2048) >> 12;
+        }
+
+        /// <summary>The Digic 6 overlay's transparent word 0x00800080 (U 0x80, Y 0, V 0x80, Y 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static unsafe bool IsTransparentBlack(byte* p) => p[0] == 0x80 && p[1] == 0 && p[2] == 0x80 && p[3] == 0;
+
         private static unsafe void DecodeYuv(LiveFramebufferType type, ReadOnlySpan<byte> source, int rowBytes, int visibleWidth, int height, bool halfWidth,
             Span<byte> destination, int bpp, bool transparentBlack)
         {
@@ -124,10 +141,7 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                         // The common case (pre-Digic 6 viewport to RGB) without the per-group mode tests.
                         for (; gi < fullGroups; gi++, p += 6, o += 12)
                         {
-                            int u = (sbyte)p[0], v = (sbyte)p[2];
-                            int dr = (v * 5743 + 2048) >> 12;
-                            int dg = (-u * 1411 - v * 2925 + 2048) >> 12;
-                            int db = (u * 7258 + 2048) >> 12;
+                            Chroma(p, 0, out int dr, out int dg, out int db);
                             byte* cr = clip + dr, cg = clip + dg, cb = clip + db;
                             int y0 = p[1], y1 = p[3], y2 = p[4], y3 = p[5];
                             o[0] = cr[y0]; o[1] = cg[y0]; o[2] = cb[y0];
@@ -141,11 +155,8 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                         // Digic 6 viewport to RGB.
                         for (; gi < fullGroups; gi++, p += 4, o += 6)
                         {
-                            int u = p[0] - chromaBias, v = p[2] - chromaBias;
-                            if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }
-                            byte* cr = clip + ((v * 5743 + 2048) >> 12);
-                            byte* cg = clip + ((-u * 1411 - v * 2925 + 2048) >> 12);
-                            byte* cb = clip + ((u * 7258 + 2048) >> 12);
+                            Chroma(p, chromaBias, out int dr, out int dg, out int db);
+                            byte* cr = clip + dr, cg = clip + dg, cb = clip + db;
                             int y0 = p[1], y1 = p[3];
                             o[0] = cr[y0]; o[1] = cg[y0]; o[2] = cb[y0];
                             o[3] = cr[y1]; o[4] = cg[y1]; o[5] = cb[y1];
@@ -153,13 +164,8 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                     }
                     for (; gi < fullGroups; gi++, p += groupBytes)
                     {
-                        int u, v;
-                        if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }
-                        else { u = p[0] - 128; v = p[2] - 128; }
-                        int dr = (v * 5743 + 2048) >> 12;
-                        int dg = (-u * 1411 - v * 2925 + 2048) >> 12;
-                        int db = (u * 7258 + 2048) >> 12;
-                        byte a = transparentBlack && p[0] == 0x80 && p[1] == 0 && p[2] == 0x80 && p[3] == 0 ? (byte)0 : (byte)255;
+                        Chroma(p, chromaBias, out int dr, out int dg, out int db);
+                        byte a = transparentBlack && IsTransparentBlack(p) ? (byte)0 : (byte)255;
                         if (bpp == 3)
                         {
                             int y = p[1];
@@ -192,13 +198,8 @@ namespace ChdkPtp.Protocol.Chdk.LiveView
                     if (tail > 0)
                     {
                         // The last, partly visible group: its first pixels only.
-                        int u, v;
-                        if (chromaBias == 0) { u = (sbyte)p[0]; v = (sbyte)p[2]; }
-                        else { u = p[0] - 128; v = p[2] - 128; }
-                        int dr = (v * 5743 + 2048) >> 12;
-                        int dg = (-u * 1411 - v * 2925 + 2048) >> 12;
-                        int db = (u * 7258 + 2048) >> 12;
-                        byte a = transparentBlack && p[0] == 0x80 && p[1] == 0 && p[2] == 0x80 && p[3] == 0 ? (byte)0 : (byte)255;
+                        Chroma(p, chromaBias, out int dr, out int dg, out int db);
+                        byte a = transparentBlack && IsTransparentBlack(p) ? (byte)0 : (byte)255;
                         for (int k = 0; k < tail; k++)
                         {
                             int y = p[k == 0 ? 1 : k == 1 ? 3 : 4];
