@@ -149,13 +149,15 @@ local function wait_ready()
   return true
 end
 local t_start = get_tick_count()
+-- shot i is due interval ms after shot i-1 started (start to start); false when a stop message came meanwhile
+local function wait_slot(i)
+  local left = (t_start + (i - 1) * o.interval) - get_tick_count()
+  if left < 0 then left = 0 end
+  return not chdkps_stopped(left)
+end
 if o.mode == 0 then
   for i = 1, o.count do
-    if i > 1 then
-      local left = (t_start + (i - 1) * o.interval) - get_tick_count()
-      if left < 0 then left = 0 end
-      if chdkps_stopped(left) then break end
-    end
+    if i > 1 and not wait_slot(i) then break end
     check_target()
     chdkps_apply(o.exp)
     shoot()
@@ -193,11 +195,7 @@ if o.mode == 1 then
 else
   local stop = false
   for i = 1, o.count do
-    if i > 1 then
-      local left = (t_start + (i - 1) * o.interval) - get_tick_count()
-      if left < 0 then left = 0 end
-      if chdkps_stopped(left) then break end
-    end
+    if i > 1 and not wait_slot(i) then break end
     check_target()
     local n = get_exp_count()
     local t = get_tick_count()
