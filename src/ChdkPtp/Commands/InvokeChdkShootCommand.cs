@@ -24,17 +24,12 @@ namespace ChdkPtp.Commands
         [SecondsOrTimeSpan]
         public TimeSpan Interval { get; set; }
 
-        /// <summary>The longest wait for a shot and its files: seconds or a TimeSpan. Default 10 s + 2 × the exposure + 3 s for the files.</summary>
-        [Parameter]
-        [SecondsOrTimeSpan]
-        public TimeSpan ShotTimeout { get; set; }
 
         protected override void ProcessRecord()
         {
             if (Interval < TimeSpan.Zero || Interval > TimeSpan.FromDays(24))
                 ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Interval), Interval, "-Interval must be 0 or more, and under 24 days."), "ChdkInvalidArgument", ErrorCategory.InvalidArgument, Interval));
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) && ShotTimeout <= TimeSpan.Zero)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(ShotTimeout), ShotTimeout, "-ShotTimeout must be positive."), "ChdkInvalidArgument", ErrorCategory.InvalidArgument, ShotTimeout));
+            var shotTimeout = GivenShotTimeout();
             var settings = BuildSettings();
             var session = ResolveSession();
             if (!ShouldProcess($"session {session.Id} ({session.Model})", $"Take {Count} shot(s) to the card")) return;
@@ -56,7 +51,7 @@ namespace ChdkPtp.Commands
                     Settings = settings,
                     Count = 1,
                     StartSequence = shot,
-                    ShotTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) ? ShotTimeout : (TimeSpan?)null,
+                    ShotTimeout = shotTimeout,
                 };
                 List<CardShot> taken;
                 try

@@ -40,10 +40,6 @@ namespace ChdkPtp.Commands
         [Parameter]
         public SwitchParameter Quick { get; set; }
 
-        /// <summary>The longest wait for a shot's data: seconds or a TimeSpan. Default 10 s + 2 × the exposure.</summary>
-        [Parameter]
-        [SecondsOrTimeSpan]
-        public TimeSpan ShotTimeout { get; set; }
 
         /// <summary>First sensor line of raw/DNG data (0 = the top).</summary>
         [Parameter]
@@ -72,8 +68,7 @@ namespace ChdkPtp.Commands
         {
             if (Continuous && Quick)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Continuous and -Quick exclude each other."), "ChdkInvalidArgument", ErrorCategory.InvalidArgument, null));
-            var formats = RemoteCaptureFormats.None;
-            foreach (var f in Format) formats |= f;
+            var formats = Combine(Format);
             var options = new RemoteCaptureOptions
             {
                 Formats = formats,
@@ -85,7 +80,7 @@ namespace ChdkPtp.Commands
                 LineCount = LineCount,
                 StartSequence = StartSequence,
                 FileDummy = FileDummy,
-                ShotTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) ? ShotTimeout : (TimeSpan?)null,
+                ShotTimeout = GivenShotTimeout(),
             };
             FolderCaptureDestination destination;
             try

@@ -61,10 +61,6 @@ namespace ChdkPtp.Commands
         [ValidateNotNullOrEmpty]
         public string StatePath { get; set; }
 
-        /// <summary>The longest wait for one shot: seconds or a TimeSpan. Default 10 s + 2 × the exposure.</summary>
-        [Parameter]
-        [SecondsOrTimeSpan]
-        public TimeSpan ShotTimeout { get; set; }
 
         /// <summary>Overwrite existing local files.</summary>
         [Parameter]
@@ -72,6 +68,7 @@ namespace ChdkPtp.Commands
 
         private ProgressRecord _progress;
         private long? _freeKiB;
+        private TimeSpan? _shotTimeout;
 
         protected override void ProcessRecord()
         {
@@ -79,11 +76,9 @@ namespace ChdkPtp.Commands
                 Stop(new ArgumentOutOfRangeException(nameof(Interval), Interval, "-Interval must be at least 0.1 s and at most a year."));
             if (ParameterSetName == DurationSet && Duration <= TimeSpan.Zero)
                 Stop(new ArgumentOutOfRangeException(nameof(Duration), Duration, "-Duration must be positive."));
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) && ShotTimeout <= TimeSpan.Zero)
-                Stop(new ArgumentOutOfRangeException(nameof(ShotTimeout), ShotTimeout, "-ShotTimeout must be positive."));
+            _shotTimeout = GivenShotTimeout();
             var settings = BuildSettings();
-            var formats = RemoteCaptureFormats.None;
-            foreach (var f in Format) formats |= f;
+            var formats = Combine(Format);
             try { if (!ToCard) CaptureFormatInfo.Validate(formats); }
             catch (ArgumentException ex) { Stop(ex); }
 
@@ -211,7 +206,6 @@ namespace ChdkPtp.Commands
         /// <summary>One shot: the objects to emit, or null when it failed (reported) and the series goes on.</summary>
         private List<object> ShootOne(ChdkSession session, long sequence, ShotSettings settings, RemoteCaptureFormats formats, FolderCaptureDestination destination)
         {
-            var shotTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout)) ? ShotTimeout : (TimeSpan?)null;
             var emitted = new List<object>();
             try
             {
@@ -219,13 +213,13 @@ namespace ChdkPtp.Commands
                 {
                     if (ToCard)
                     {
-                        var o = new CardShootOptions { Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = shotTimeout };
+                        var o = new CardShootOptions { Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = _shotTimeout };
                         foreach (var shot in new CardShooter(session.Client) { Warning = WriteWarning }.Shoot(o, CancelToken))
                             emitted.AddRange(shot.Files.Select(f => (object)new ChdkItem(f, session)));
                     }
                     else
                     {
-                        var o = new RemoteCaptureOptions { Formats = formats, Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = shotTimeout };
+                        var o = new RemoteCaptureOptions { Formats = formats, Settings = settings, Count = 1, StartSequence = (int)Math.Min(int.MaxValue, sequence), ShotTimeout = _shotTimeout };
                         foreach (var file in new RemoteCaptureSession(session.Client) { Warning = WriteWarning }.Shoot(o, destination, CancelToken))
                             emitted.Add(ShotFile(file.Path, file.Info, session));
                     }

@@ -34,6 +34,30 @@ namespace ChdkPtp.Internal
         [ValidateRange(1, int.MaxValue)]
         public int FocusDistance { get; set; }
 
+        /// <summary>The longest wait for a shot: seconds or a TimeSpan. Default: 10 s + 2 × the exposure (see each cmdlet).</summary>
+        [Parameter]
+        [SecondsOrTimeSpan]
+        public TimeSpan ShotTimeout { get; set; }
+
+        /// <summary>-ShotTimeout when it was given (not positive: a terminating ChdkInvalidArgument), else null for the
+        /// library's default.</summary>
+        protected TimeSpan? GivenShotTimeout()
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(ShotTimeout))) return null;
+            if (ShotTimeout <= TimeSpan.Zero)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(ShotTimeout), ShotTimeout, "-ShotTimeout must be positive."),
+                    "ChdkInvalidArgument", ErrorCategory.InvalidArgument, ShotTimeout));
+            return ShotTimeout;
+        }
+
+        /// <summary>The formats of a -Format array as one set.</summary>
+        protected static RemoteCaptureFormats Combine(RemoteCaptureFormats[] formats)
+        {
+            var all = RemoteCaptureFormats.None;
+            foreach (var f in formats) all |= f;
+            return all;
+        }
+
         /// <summary>The exposure overrides given, or null when none; a bad value stops the command.</summary>
         protected ShotSettings BuildSettings()
         {
