@@ -287,9 +287,8 @@ namespace ChdkPtp.Commands
                 {
                     var attributes = File.GetAttributes(local);
                     if ((attributes & FileAttributes.ReadOnly) != 0) File.SetAttributes(local, attributes & ~FileAttributes.ReadOnly);
-                    File.Replace(temp, local, null, true);
                 }
-                else File.Move(temp, local);
+                Protocol.IO.LocalFile.MoveIntoPlace(temp, local);
                 File.SetLastWriteTime(local, DateTime.SpecifyKind(item.LastWriteTime, DateTimeKind.Local));
                 return true;
             }

@@ -195,8 +195,7 @@ namespace ChdkPtp.Commands
                 Directory.CreateDirectory(Path.GetDirectoryName(path));
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
                     image.WritePng(stream);
-                if (File.Exists(path)) File.Replace(temp, path, null, true);
-                else File.Move(temp, path);
+                Protocol.IO.LocalFile.MoveIntoPlace(temp, path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException) { WriteChdkError(ex, path); return; }
             finally { if (File.Exists(temp)) File.Delete(temp); }

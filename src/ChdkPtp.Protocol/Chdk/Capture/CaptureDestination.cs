@@ -143,8 +143,7 @@ namespace ChdkPtp.Protocol.Chdk.Capture
                     {
                         case CaptureConflictAction.Overwrite:
                             if (Directory.Exists(target)) throw new CaptureFileExistsException(target);
-                            if (File.Exists(target)) File.Delete(target);
-                            File.Move(_temp, target);
+                            IO.LocalFile.MoveIntoPlace(_temp, target);
                             break;
                         case CaptureConflictAction.KeepBoth:
                             target = MoveUnique(_temp, target);

@@ -62,8 +62,7 @@ namespace ChdkPtp.Protocol.Chdk.Shooting
             try
             {
                 File.WriteAllText(temp, b.ToString(), new UTF8Encoding(false));
-                if (File.Exists(full)) File.Replace(temp, full, null, true);
-                else File.Move(temp, full);
+                IO.LocalFile.MoveIntoPlace(temp, full);
             }
             finally
             {
