@@ -55,15 +55,6 @@ namespace ChdkPtp.Protocol.Chdk.Capture
             "ImageNumber", "Sequence", "Shot", "Format", "Extension", "Prefix", "BaseName", "Serial", "Model", "Date", "Time",
         };
 
-        private const string InvalidChars = "<>:\"|?*";
-
-        private static readonly string[] s_devices =
-        {
-            "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
-            "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³",
-            "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
-        };
-
         private readonly Segment[] _segments;
 
         private CaptureNameTemplate(string text, Segment[] segments)
@@ -215,25 +206,12 @@ namespace ChdkPtp.Protocol.Chdk.Capture
             return parts;
         }
 
-        /// <summary>Null when <paramref name="name"/> is a safe, portable path component; otherwise why not.</summary>
-        public static string WhyUnsafe(string name)
-        {
-            if (string.IsNullOrEmpty(name)) return "it has an empty folder or file name (two separators in a row, or one at the end)";
-            if (name == "." || name == "..") return "a '" + name + "' component would leave the destination folder";
-            foreach (char c in name)
-            {
-                if (c < 0x20 || c == 0x7F) return "a name contains a control character";
-                if (InvalidChars.IndexOf(c) >= 0) return $"a name contains '{c}', which is not allowed in file names on every system (a drive or stream marker, or a wildcard)";
-            }
-            if (name.EndsWith(".", StringComparison.Ordinal) || name.EndsWith(" ", StringComparison.Ordinal))
-                return "a name ends with a dot or a space, which Windows drops";
-            if (name.Length > 255) return "a name is longer than 255 characters";
-            int dot = name.IndexOf('.');
-            string stem = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ');
-            foreach (var d in s_devices)
-                if (string.Equals(stem, d, StringComparison.OrdinalIgnoreCase)) return $"'{stem}' is a device name on Windows";
-            return null;
-        }
+        /// <summary>Null when <paramref name="name"/> is a safe, portable path component; otherwise why not
+        /// (<see cref="IO.LocalFile.WhyUnsafeName"/>, with an empty component named as the template makes it).</summary>
+        public static string WhyUnsafe(string name) =>
+            string.IsNullOrEmpty(name)
+                ? "it has an empty folder or file name (two separators in a row, or one at the end)"
+                : IO.LocalFile.WhyUnsafeName(name);
 
         private static Segment[] ParseSegments(string t)
         {
