@@ -94,11 +94,12 @@ namespace ChdkPtp.Commands
                 var items = new List<CameraItem>();
                 try
                 {
-                    using (session.Acquire(CancelToken))
+                    Use(session, $"the listing of {path}", safeToRepeat: true, c =>
                     {
-                        var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
+                        items.Clear();
+                        var fs = new ChdkFileSystem(c) { Warning = WriteWarning };
                         foreach (var item in fs.List(path, options, CancelToken)) items.Add(item);
-                    }
+                    });
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
                 catch (PtpException ex) { WriteItemError(ex, Target(n, path), session); continue; }

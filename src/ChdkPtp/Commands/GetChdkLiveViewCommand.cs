@@ -60,7 +60,7 @@ namespace ChdkPtp.Commands
 
         /// <summary>Frames from the camera at <paramref name="frameRate"/>, for <paramref name="count"/> frames or
         /// <paramref name="duration"/>. The session is held only while a frame is fetched.</summary>
-        internal static System.Collections.Generic.IEnumerable<ChdkLiveFrame> FromCamera(ChdkCmdlet cmdlet, ChdkSession session, LiveViewFlags flags, int? count, TimeSpan? duration, double frameRate)
+        internal static System.Collections.Generic.IEnumerable<ChdkLiveFrame> FromCamera(ChdkSessionCmdlet cmdlet, ChdkSession session, LiveViewFlags flags, int? count, TimeSpan? duration, double frameRate)
         {
             var cancel = cmdlet.StopToken;
             var period = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / frameRate));
@@ -81,11 +81,12 @@ namespace ChdkPtp.Commands
                 LiveFrame frame;
                 try
                 {
-                    using (session.Acquire(cancel))
+                    long number = n;
+                    frame = cmdlet.Use(session, "fetching a live-view frame", safeToRepeat: true, c =>
                     {
-                        if (n == 1) WarnIfPlayback(cmdlet, session);
-                        frame = LiveFrame.Fetch(session.Client, flags);
-                    }
+                        if (number == 1) WarnIfPlayback(cmdlet, c);
+                        return LiveFrame.Fetch(c, flags);
+                    });
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
                 catch (LiveViewFormatException ex)
@@ -104,13 +105,13 @@ namespace ChdkPtp.Commands
 
         /// <summary>In playback mode a camera sends its playback screen, not the live picture: say so once. Asking
         /// takes a small script; when a script runs or messages wait to be read, the question is skipped.</summary>
-        private static void WarnIfPlayback(ChdkCmdlet cmdlet, ChdkSession session)
+        private static void WarnIfPlayback(ChdkCmdlet cmdlet, ChdkClient client)
         {
             try
             {
                 // Starting a script flushes the camera's message queues: leave a running script and its messages alone.
-                if (session.Client.GetScriptStatus() != ScriptStatus.None) return;
-                var state = Protocol.Chdk.Shooting.CameraModes.Get(session.Client, new Protocol.Chdk.Scripting.ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, cmdlet.StopToken);
+                if (client.GetScriptStatus() != ScriptStatus.None) return;
+                var state = Protocol.Chdk.Shooting.CameraModes.Get(client, new Protocol.Chdk.Scripting.ScriptRunOptions { Timeout = TimeSpan.FromSeconds(5) }, cmdlet.StopToken);
                 if (state.Mode == Protocol.Chdk.Shooting.CameraMode.Playback)
                     cmdlet.WriteWarning("The camera is in playback mode, so live view shows the playback screen (the last picture, or nothing), not the live picture. Run Set-ChdkCameraMode Record first to see what the lens sees.");
             }

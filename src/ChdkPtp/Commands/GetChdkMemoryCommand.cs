@@ -30,8 +30,7 @@ namespace ChdkPtp.Commands
             try
             {
                 byte[] data;
-                using (session.Acquire(CancelToken))
-                    data = session.Client.GetMemory(Address, Length, Buffered);
+                data = Use(session, $"the read of {Length} bytes at 0x{Address:x8}", safeToRepeat: true, c => c.GetMemory(Address, Length, Buffered));
                 WriteObject(new ChdkMemoryBlock(Address, data, session));
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

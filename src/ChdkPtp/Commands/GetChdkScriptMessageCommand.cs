@@ -34,8 +34,7 @@ namespace ChdkPtp.Commands
                 {
                     // The session is taken for each read only, so other commands can use it during a long -Wait.
                     ChdkScriptMessage m;
-                    using (session.Acquire(CancelToken))
-                        m = session.Client.ReadScriptMessage();
+                    m = Use(session, "reading a script message", safeToRepeat: false, c => c.ReadScriptMessage());
                     if (m != null)
                     {
                         any = true;

@@ -28,8 +28,7 @@ namespace ChdkPtp.Commands
             try
             {
                 int result;
-                using (session.Acquire(CancelToken))
-                    result = session.Client.CallFunction(Address, args);
+                result = Use(session, $"the call of 0x{Address:x8}", safeToRepeat: false, c => c.CallFunction(Address, args));
                 WriteObject(result);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -90,7 +90,7 @@ namespace ChdkPtp.Commands
             IDisposable hold = null;
             try
             {
-                hold = session.Acquire(CancelToken);
+                hold = Hold(session);
                 id = ScriptRunner.StartRaw(session.Client, script, Force, WriteWarning);
                 started = true;
                 session.LastScriptId = id;
@@ -124,7 +124,7 @@ namespace ChdkPtp.Commands
             }
             catch (PtpException ex)
             {
-                WriteChdkError(ex, session);
+                WriteChdkError(Recover(session, ex, "the script"), session);
             }
             finally
             {

@@ -56,11 +56,11 @@ namespace ChdkPtp.Commands
                 List<CardShot> taken;
                 try
                 {
-                    using (session.Acquire(CancelToken))
+                    using (Hold(session))
                         taken = new CardShooter(session.Client) { Warning = WriteWarning }.Shoot(options, CancelToken).ToList();
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-                catch (PtpException ex) { ThrowTerminatingError(ShootingError(ex, session)); return; }
+                catch (PtpException ex) { ThrowTerminatingError(ShootingError(Recover(session, ex, $"shot {shot}"), session)); return; }
                 foreach (var s in taken)
                     foreach (var file in s.Files)
                         WriteObject(new ChdkItem(file, session));

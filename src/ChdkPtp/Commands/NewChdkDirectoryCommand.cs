@@ -30,12 +30,13 @@ namespace ChdkPtp.Commands
                 try
                 {
                     CameraItem item;
-                    using (session.Acquire(CancelToken))
+                    // Creating a folder that exists is not an error, so doing it again after a reconnect is safe.
+                    item = Use(session, $"the creation of {target}", safeToRepeat: true, c =>
                     {
-                        var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
+                        var fs = new ChdkFileSystem(c) { Warning = WriteWarning };
                         fs.MakeDirectory(target, CancelToken);
-                        item = fs.Stat(target, CancelToken);
-                    }
+                        return fs.Stat(target, CancelToken);
+                    });
                     if (item != null) WriteObject(new ChdkItem(item, session));
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -174,11 +174,11 @@ namespace ChdkPtp.Commands
             var items = new List<CameraItem>();
             try
             {
-                using (session.Acquire(CancelToken))
+                Use(session, $"the listing of {cameraPath}", safeToRepeat: true, c =>
                 {
-                    var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
-                    items.AddRange(fs.List(cameraPath, new CameraListOptions { Recurse = Recurse }, CancelToken));
-                }
+                    items.Clear();
+                    items.AddRange(new ChdkFileSystem(c) { Warning = WriteWarning }.List(cameraPath, new CameraListOptions { Recurse = Recurse }, CancelToken));
+                });
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteItemError(ex, target, session); return false; }
@@ -274,11 +274,13 @@ namespace ChdkPtp.Commands
                 long got;
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
-                    using (job.Session.Acquire(CancelToken))
+                    // A download is a read: after a reconnect it starts again from the first byte.
+                    got = Use(job.Session, $"the download of {item.FullName}", safeToRepeat: true, c =>
                     {
-                        var fs = new ChdkFileSystem(job.Session.Client) { Warning = WriteWarning };
-                        got = fs.Download(item, stream, new SyncProgress(_progress.Report), CancelToken);
-                    }
+                        stream.Position = 0;
+                        stream.SetLength(0);
+                        return new ChdkFileSystem(c) { Warning = WriteWarning }.Download(item, stream, new SyncProgress(_progress.Report), CancelToken);
+                    });
                 }
                 long onDisk = new FileInfo(temp).Length;
                 if (got != item.Length || onDisk != item.Length)
@@ -309,8 +311,8 @@ namespace ChdkPtp.Commands
         {
             try
             {
-                using (job.Session.Acquire(CancelToken))
-                    new ChdkFileSystem(job.Session.Client) { Warning = WriteWarning }.Remove(job.Item.FullName, CancelToken);
+                Use(job.Session, $"the deletion of {job.Item.FullName}", safeToRepeat: false,
+                    c => new ChdkFileSystem(c) { Warning = WriteWarning }.Remove(job.Item.FullName, CancelToken));
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteItemError(ex, job.Item.FullName, job.Session); }

@@ -43,11 +43,7 @@ namespace ChdkPtp.Commands
                 {
                     // Resolve the path (and its wildcards) to items first, then delete each with its own ShouldProcess.
                     List<CameraItem> targets;
-                    using (session.Acquire(CancelToken))
-                    {
-                        var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
-                        targets = Resolve(fs, path, literal);
-                    }
+                    targets = Use(session, $"the listing of {path}", safeToRepeat: true, c => Resolve(new ChdkFileSystem(c) { Warning = WriteWarning }, path, literal));
                     foreach (var item in targets) RemoveOne(session, item);
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
@@ -78,9 +74,9 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"{item.FullName} on session {session.Id}", what)) return;
             try
             {
-                using (session.Acquire(CancelToken))
+                Use(session, $"the deletion of {item.FullName}", safeToRepeat: false, c =>
                 {
-                    var fs = new ChdkFileSystem(session.Client) { Warning = WriteWarning };
+                    var fs = new ChdkFileSystem(c) { Warning = WriteWarning };
                     if (item.IsDirectory)
                     {
                         var contents = fs.List(item.FullName, new CameraListOptions { Recurse = true }, CancelToken).ToList();
@@ -96,7 +92,7 @@ namespace ChdkPtp.Commands
                             fs.Remove(inner.FullName, CancelToken);
                     }
                     fs.Remove(item.FullName, CancelToken);
-                }
+                });
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteItemError(ex, item.FullName, session); }

@@ -99,27 +99,27 @@ namespace ChdkPtp.Commands
 
             var progress = new ProgressRecord(2, "Remote capture", "Starting");
             bool progressShown = false;
-            var run = new RemoteCaptureSession(session.Client)
-            {
-                Warning = WriteWarning,
-                Progress = new SyncProgress<RemoteCaptureProgress>(p =>
-                {
-                    progress.StatusDescription = $"Shot {p.Shot} of {p.Count}: {Describe(p)}; {p.FilesSaved} files, {TransferProgress.Size(p.TotalBytes)}";
-                    progress.PercentComplete = (int)Math.Min(100, Math.Max(0, (p.Shot - 1) * 100L / Math.Max(1, p.Count)));
-                    progressShown = true;
-                    WriteProgress(progress);
-                }),
-            };
             try
             {
-                using (session.Acquire(CancelToken))
+                using (Hold(session))
                 {
+                    var run = new RemoteCaptureSession(session.Client)
+                    {
+                        Warning = WriteWarning,
+                        Progress = new SyncProgress<RemoteCaptureProgress>(p =>
+                        {
+                            progress.StatusDescription = $"Shot {p.Shot} of {p.Count}: {Describe(p)}; {p.FilesSaved} files, {TransferProgress.Size(p.TotalBytes)}";
+                            progress.PercentComplete = (int)Math.Min(100, Math.Max(0, (p.Shot - 1) * 100L / Math.Max(1, p.Count)));
+                            progressShown = true;
+                            WriteProgress(progress);
+                        }),
+                    };
                     foreach (var file in run.Shoot(options, destination, CancelToken))
                         WriteObject(ShotFile(file.Path, file.Info, session));
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { ThrowTerminatingError(ShootingError(ex, session)); }
+            catch (PtpException ex) { ThrowTerminatingError(ShootingError(Recover(session, ex, "the remote capture"), session)); }
             catch (ArgumentException ex) { ThrowChdkError(ex, Destination); } // a name the template gives at shot time
             catch (IOException ex) { ThrowChdkError(ex, Destination); }
             catch (UnauthorizedAccessException ex) { ThrowChdkError(ex, Destination); }

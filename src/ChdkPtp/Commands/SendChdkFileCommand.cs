@@ -107,7 +107,7 @@ namespace ChdkPtp.Commands
             {
                 try
                 {
-                    using (session.Acquire(CancelToken))
+                    using (Hold(session))
                         st = Fs(session).Stat(_destination, CancelToken);
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
@@ -319,7 +319,7 @@ namespace ChdkPtp.Commands
                         TooLarge(local, length);
                         return;
                     }
-                    using (session.Acquire(CancelToken))
+                    using (Hold(session))
                     {
                         var fs = Fs(session);
                         var existing = fs.Stat(target, CancelToken);
@@ -348,7 +348,7 @@ namespace ChdkPtp.Commands
                 }
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { WriteItemError(ex, target, session); }
+            catch (PtpException ex) { WriteItemError(Recover(session, ex, $"the upload to {target}"), target, session); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException)
             {
                 // The local file failed while it was read (the incomplete camera file was removed), or a bad name.
@@ -370,11 +370,11 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"{target} on session {session.Id}", "Create folder")) return;
             try
             {
-                using (session.Acquire(CancelToken))
+                using (Hold(session))
                     EnsureFolder(Fs(session), target);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
-            catch (PtpException ex) { WriteItemError(ex, target, session); }
+            catch (PtpException ex) { WriteItemError(Recover(session, ex, $"the creation of {target}"), target, session); }
         }
 
         /// <summary>Creates a camera folder with every missing level, once per command.</summary>

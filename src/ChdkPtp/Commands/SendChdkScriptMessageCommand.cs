@@ -36,8 +36,7 @@ namespace ChdkPtp.Commands
             try
             {
                 WriteScriptMessageStatus status;
-                using (session.Acquire(CancelToken))
-                    status = session.Client.WriteScriptMessage(LuaText.Encode(Message), id);
+                status = Use(session, "sending a script message", safeToRepeat: false, c => c.WriteScriptMessage(LuaText.Encode(Message), id));
                 if (status != WriteScriptMessageStatus.Ok) WriteChdkError(new ChdkMessageException(status, id), Message);
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }

@@ -40,8 +40,9 @@ namespace ChdkPtp.Commands
             {
                 CameraModeState state;
                 bool already;
-                using (session.Acquire(CancelToken))
-                    (state, already) = CameraModes.Set(session.Client, Mode, Timeout, new ScriptRunOptions { KillRunning = Force, Warning = WriteWarning }, CancelToken);
+                // Switching to a mode the camera is already in does nothing, so the switch can be repeated after a reconnect.
+                (state, already) = Use(session, $"the switch to {Mode} mode", safeToRepeat: true,
+                    c => CameraModes.Set(c, Mode, Timeout, new ScriptRunOptions { KillRunning = Force, Warning = WriteWarning }, CancelToken));
                 WriteVerbose(already ? $"The camera was already in {Mode} mode." : $"The camera switched to {Mode} mode.");
                 if (PassThru) WriteObject(state);
             }

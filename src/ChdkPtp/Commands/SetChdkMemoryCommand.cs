@@ -32,8 +32,7 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"0x{Address:x8} on session {session.Id} ({session.Model})", $"Write {Bytes.Length} bytes of memory")) return;
             try
             {
-                using (session.Acquire(CancelToken))
-                    session.Client.SetMemory(Address, Bytes);
+                Use(session, $"the write to 0x{Address:x8}", safeToRepeat: false, c => c.SetMemory(Address, Bytes));
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteChdkError(ex, $"0x{Address:x8}"); }

@@ -154,9 +154,10 @@ namespace ChdkPtp.Commands
                         if (session == null)
                         {
                             var record = ErrorFor(new ChdkSessionClosedException(_lost), _lost);
-                            record.ErrorDetails = new ErrorDetails(StatePath != null
+                            record.ErrorDetails = new ErrorDetails((StatePath != null
                                 ? $"The camera was lost during the timelapse, after {state.ShotsTaken} shots. Connect it again and run the same command (same -StatePath) to go on with the series."
-                                : $"The camera was lost during the timelapse, after {state.ShotsTaken} shots. Connect it again; give -StatePath so that a restarted series goes on where it stopped.");
+                                : $"The camera was lost during the timelapse, after {state.ShotsTaken} shots. Connect it again; give -StatePath so that a restarted series goes on where it stopped.")
+                                + (_lost.AutoReconnect == null ? " (Connect-ChdkCamera -AutoReconnect lets a series wait for the camera and go on by itself.)" : string.Empty));
                             ThrowTerminatingError(record);
                         }
                     }
@@ -182,15 +183,30 @@ namespace ChdkPtp.Commands
         private ChdkSession _lost;
 
         /// <summary>
-        /// The seam for reconnection: a session to the same camera (same model, serial and product id) after the
-        /// link failed, or null. This version has no transport that can reconnect (the in-process simulator cannot be
-        /// unplugged and plugged back; USB and PTP/IP with the session's reconnect arrive with the transports issue),
-        /// so it returns null and the series stops, to be resumed by running the command again with -StatePath.
+        /// After the link failed: with the session's -AutoReconnect policy, waits for the same camera (model, serial,
+        /// product id) to come back and returns the session, reconnected; the series goes on at its next slot. Without
+        /// a policy, or when the camera does not come back, returns null and the series stops (its state saved), to
+        /// be resumed by running the command again with the same -StatePath.
         /// </summary>
         private ChdkSession Reconnect(ChdkSession lost)
         {
             _lost = lost;
-            return null;
+            var policy = lost.AutoReconnect;
+            if (policy == null || lost.IsClosed) return null;
+            try
+            {
+                WriteWarning($"Lost the camera during the timelapse; waiting up to {policy.Timeout.TotalSeconds:0.#} s for it to come back.");
+                using (lost.Acquire(CancelToken, allowFailed: true))
+                    lost.Reconnect(policy, WriteVerbose, CancelToken);
+                WriteWarning($"Session {lost.Id} reconnected to {lost.Identity} at {lost.Location}; the series goes on.");
+                return lost;
+            }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (PtpException ex)
+            {
+                WriteChdkError(ex, lost);
+                return null;
+            }
         }
 
         /// <summary>Slots from <paramref name="from"/> to the end of a finite schedule (0 for an open-ended one).</summary>
@@ -209,7 +225,7 @@ namespace ChdkPtp.Commands
             var emitted = new List<object>();
             try
             {
-                using (session.Acquire(CancelToken))
+                using (Hold(session))
                 {
                     if (ToCard)
                     {

@@ -26,8 +26,7 @@ namespace ChdkPtp.Commands
             if (!ShouldProcess($"session {session.Id} ({session.Model})", "Stop the running script")) return;
             try
             {
-                using (session.Acquire(CancelToken))
-                    ScriptRunner.Kill(session.Client, !NoFlush, TimeSpan.FromSeconds(Timeout), CancelToken);
+                Use(session, "stopping the script", safeToRepeat: true, c => ScriptRunner.Kill(c, !NoFlush, TimeSpan.FromSeconds(Timeout), CancelToken));
             }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { WriteChdkError(ex, session); }

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.Connection;
 using ChdkPtp.Protocol.Chdk.Scripting;
 using ChdkPtp.Protocol.Ptp;
 
@@ -83,6 +84,11 @@ namespace ChdkPtp.Internal
                 case LuaSerializationException _: id = "ChdkInvalidArgument"; category = ErrorCategory.InvalidArgument; break;
                 case PtpResponseException _: id = "ChdkCameraError"; category = ErrorCategory.DeviceError; break;
                 case PtpProtocolException _: id = "ChdkProtocolError"; category = ErrorCategory.ProtocolError; break;
+                case Protocol.Chdk.Connection.ChdkReconnectException rc:
+                    id = rc.Reason == Protocol.Chdk.Connection.ReconnectFailure.DifferentCamera ? "ChdkDifferentCamera"
+                       : rc.Reason == Protocol.Chdk.Connection.ReconnectFailure.NotRetried ? "ChdkNotRetried" : "ChdkReconnectFailed";
+                    category = rc.Reason == Protocol.Chdk.Connection.ReconnectFailure.DifferentCamera ? ErrorCategory.SecurityError : ErrorCategory.ConnectionError;
+                    break;
                 case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
                 case Protocol.Chdk.Files.ChdkFileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
                 case Protocol.Chdk.Files.ChdkFileSystemException _: id = "ChdkCameraFileError"; category = ErrorCategory.WriteError; break;
@@ -127,6 +133,104 @@ namespace ChdkPtp.Internal
             WriteChdkError(ex, target);
         }
 
+        /// <summary>
+        /// Runs one camera operation holding the session. With the session's -AutoReconnect policy, a session whose
+        /// link failed earlier is reconnected first, and a link that fails during <paramref name="operation"/> is
+        /// reconnected and the operation run again when <paramref name="safeToRepeat"/> (reads, listings,
+        /// downloads); otherwise the reconnected session stays usable and the operation fails with ChdkNotRetried.
+        /// Without a policy this is <c>using (session.Acquire(...)) return operation(session.Client);</c>.
+        /// </summary>
+        /// <param name="what">The operation in words, for messages ("the download of A/DCIM/IMG_0001.JPG").</param>
+        internal T Use<T>(ChdkSession session, string what, bool safeToRepeat, Func<ChdkClient, T> operation)
+        {
+            var policy = session.AutoReconnect;
+            using (session.Acquire(CancelToken, allowFailed: policy != null))
+            {
+                int reconnects = 0;
+                if (!session.IsConnected) ReconnectHeld(session, policy, what, null, ref reconnects);
+                while (true)
+                {
+                    try { return operation(session.Client); }
+                    catch (PtpTransportException ex) when (policy != null && !(ex is ChdkReconnectException) && !session.IsClosed
+                        && !session.IsConnected && !CancelToken.IsCancellationRequested)
+                    {
+                        ReconnectHeld(session, policy, what, ex, ref reconnects);
+                        if (!safeToRepeat)
+                        {
+                            throw NotRetried(what, ex);
+                        }
+                        WriteVerbose($"Repeating {what} after the reconnect.");
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Takes the session for an operation that is not safe to repeat and too involved for <see cref="Use{T}"/>
+        /// (a shot, an upload, a script): with -AutoReconnect a session whose link failed earlier is reconnected
+        /// first; a failure during the operation is the caller's to report (the next command reconnects).
+        /// </summary>
+        internal IDisposable Hold(ChdkSession session)
+        {
+            var policy = session.AutoReconnect;
+            var held = session.Acquire(CancelToken, allowFailed: policy != null);
+            try
+            {
+                int reconnects = 0;
+                if (!session.IsConnected) ReconnectHeld(session, policy, "the next operation", null, ref reconnects);
+                return held;
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// For an operation run under <see cref="Hold"/> that failed: with -AutoReconnect and a lost link, reconnects the
+        /// session now (so the next command finds it working) and returns a ChdkNotRetried error that says the
+        /// operation was not repeated; or the reconnect's own failure. Otherwise returns <paramref name="failure"/>.
+        /// </summary>
+        internal PtpException Recover(ChdkSession session, PtpException failure, string what)
+        {
+            var policy = session.AutoReconnect;
+            if (policy == null || !(failure is PtpTransportException) || failure is ChdkReconnectException
+                || session.IsClosed || session.IsConnected || CancelToken.IsCancellationRequested)
+                return failure;
+            try
+            {
+                int reconnects = 0;
+                using (session.IsHeldByCurrentThread ? null : session.Acquire(CancelToken, allowFailed: true))
+                    ReconnectHeld(session, policy, what, failure, ref reconnects);
+            }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (PtpException reconnectFailed) { return reconnectFailed; }
+            return NotRetried(what, failure);
+        }
+
+        private static ChdkReconnectException NotRetried(string what, Exception cause) =>
+            new ChdkReconnectException(ReconnectFailure.NotRetried,
+                $"The camera was lost during {what} ({cause.Message}). The session is connected again, but {what} was not repeated, because doing it twice may not be safe. Check the camera and run it again if needed.", cause);
+
+        /// <summary>As <see cref="Use{T}"/> for an operation without a result.</summary>
+        internal void Use(ChdkSession session, string what, bool safeToRepeat, Action<ChdkClient> operation) =>
+            Use(session, what, safeToRepeat, c => { operation(c); return true; });
+
+        private void ReconnectHeld(ChdkSession session, ReconnectPolicy policy, string what, Exception cause, ref int reconnects)
+        {
+            if (++reconnects > policy.MaxReconnectsPerOperation)
+            {
+                throw new ChdkReconnectException(ReconnectFailure.DidNotReturn,
+                    $"The camera was lost again during {what}: {cause?.Message} It was reconnected {policy.MaxReconnectsPerOperation} time(s) for this operation (-MaxReconnects); giving up.", cause);
+            }
+            WriteWarning(cause == null
+                ? $"Session {session.Id} ({session.Model}) lost its camera earlier; reconnecting (waiting up to {policy.Timeout.TotalSeconds:0.#} s)."
+                : $"Lost the camera during {what}: {cause.Message} Waiting up to {policy.Timeout.TotalSeconds:0.#} s for it to come back.");
+            session.Reconnect(policy, WriteVerbose, CancelToken);
+            WriteWarning($"Session {session.Id} reconnected to {session.Identity} at {session.Location}.");
+        }
+
         /// <summary>The session this record works on, or a terminating ChdkNoSession error.</summary>
         protected ChdkSession ResolveSession()
         {
@@ -137,7 +241,7 @@ namespace ChdkPtp.Internal
                     new InvalidOperationException("No CHDK camera is connected. Run Connect-ChdkCamera first (Connect-ChdkCamera -Simulator gives a virtual camera)."),
                     "ChdkNoSession", ErrorCategory.ConnectionError, null));
             }
-            if (!s.IsConnected)
+            if (!s.IsConnected && (s.AutoReconnect == null || s.IsClosed))
                 ThrowTerminatingError(ErrorFor(new ChdkSessionClosedException(s), s));
             return s;
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using ChdkPtp.Protocol.Chdk;
+using ChdkPtp.Protocol.Chdk.Connection;
 using ChdkPtp.Protocol.Ptp;
 using ChdkPtp.Simulator;
 
@@ -10,17 +11,23 @@ namespace ChdkPtp
     /// A connection to one CHDK camera, as Connect-ChdkCamera returns it. Cmdlets take it with
     /// -Session (or use the default session). Whole operations (a script run, a message exchange)
     /// hold the session's operation lock, so several threads can share one session safely.
+    /// A session remembers where its camera is (<see cref="Connector"/>) and which camera it is
+    /// (<see cref="Identity"/>), so it can reconnect to the same camera after the link failed.
     /// </summary>
     public sealed class ChdkSession : IDisposable
     {
         private readonly SemaphoreSlim _operation = new SemaphoreSlim(1, 1);
         private int _closed;
         private int _owner; // managed thread id holding _operation, 0 when free
+        private volatile ChdkClient _client;
 
-        internal ChdkSession(int id, ChdkClient client, string transport, string deviceKey, InProcessSimulator simulator)
+        internal ChdkSession(int id, CameraConnection connection, ICameraConnector connector, string transport, string deviceKey, InProcessSimulator simulator)
         {
             Id = id;
-            Client = client;
+            _client = connection.Client;
+            Identity = connection.Identity;
+            Location = connection.Location;
+            Connector = connector;
             Transport = transport;
             DeviceKey = deviceKey;
             Simulator = simulator;
@@ -30,8 +37,29 @@ namespace ChdkPtp
         /// <summary>Number of the session in this PowerShell process (1, 2, ...).</summary>
         public int Id { get; }
 
-        /// <summary>The protocol client: every CHDK sub-command as a method, for advanced use.</summary>
-        public ChdkClient Client { get; }
+        /// <summary>The protocol client: every CHDK sub-command as a method, for advanced use. A reconnect replaces it.</summary>
+        public ChdkClient Client => _client;
+
+        /// <summary>The camera this session belongs to: model, serial number and USB product id. A reconnect is
+        /// accepted only by the same camera.</summary>
+        public CameraIdentity Identity { get; }
+
+        /// <summary>Where the camera is reached now, e.g. "usb:001/007", "ptpip:192.168.1.20:15740" or "simulator".</summary>
+        public string Location { get; private set; }
+
+        /// <summary>Opens new connections to the same place; used to reconnect.</summary>
+        internal ICameraConnector Connector { get; }
+
+        /// <summary>With a policy, commands that lose the camera wait for it to come back, reconnect, and repeat the
+        /// operation when that is safe (reads, listings, status); null: a lost link ends the command.
+        /// Set by Connect-ChdkCamera -AutoReconnect.</summary>
+        public ReconnectPolicy AutoReconnect { get; internal set; }
+
+        /// <summary>How many times this session reconnected.</summary>
+        public int ReconnectCount { get; private set; }
+
+        /// <summary>When this session last reconnected (null if never).</summary>
+        public DateTime? LastReconnectAt { get; private set; }
 
         /// <summary>"Simulator", "USB" or "PTP/IP".</summary>
         public string Transport { get; }
@@ -64,6 +92,36 @@ namespace ChdkPtp
 
         public bool IsConnected => Volatile.Read(ref _closed) == 0 && !Client.Session.IsFaulted;
 
+        /// <summary>Whether the calling thread holds the session (inside <see cref="Acquire(CancellationToken)"/>).</summary>
+        internal bool IsHeldByCurrentThread => Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId;
+
+        /// <summary>Disconnect-ChdkCamera (or module removal) closed the session; it cannot reconnect.</summary>
+        internal bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+        /// <summary>
+        /// Replaces a failed link by a new connection to the same camera (<see cref="CameraReconnector"/>): waits
+        /// for the camera, checks its identity, and swaps <see cref="Client"/>. The caller holds the session
+        /// (<see cref="Acquire"/> with allowFailed) or is the only user (Connect-ChdkCamera -Session).
+        /// </summary>
+        /// <exception cref="ChdkReconnectException">The camera did not come back in time, or another camera answered.</exception>
+        internal void Reconnect(ReconnectPolicy policy, Action<string> status, CancellationToken cancel)
+        {
+            if (IsClosed) throw new ChdkSessionClosedException(this);
+            if (Connector == null) throw new ChdkReconnectException(ReconnectFailure.DidNotReturn, $"Session {Id} ({Model}) cannot reconnect: it does not know how to reach the camera again.", null);
+            var old = _client;
+            try { old.Dispose(); } catch (Exception) { } // the old link is dead or out of step: release the device first
+            var c = CameraReconnector.Reconnect(Connector, Identity, policy, status, cancel);
+            if (IsClosed)
+            {
+                c.Client.Dispose();
+                throw new ChdkSessionClosedException(this);
+            }
+            _client = c.Client;
+            Location = c.Location;
+            ReconnectCount++;
+            LastReconnectAt = DateTime.Now;
+        }
+
         /// <summary>Whether a script is running on the camera right now (asks the camera; null when it cannot be asked).</summary>
         public bool? ScriptRunning
         {
@@ -84,12 +142,17 @@ namespace ChdkPtp
         /// <summary>Takes the session for one whole operation; waits, observing <paramref name="cancel"/>.</summary>
         /// <exception cref="ChdkSessionBusyException">This thread already holds the session: a command later in the
         /// same pipeline wants the camera while an earlier one is still using it (waiting would never end).</exception>
-        internal IDisposable Acquire(CancellationToken cancel)
+        internal IDisposable Acquire(CancellationToken cancel) => Acquire(cancel, allowFailed: false);
+
+        /// <summary>As <see cref="Acquire(CancellationToken)"/>; with <paramref name="allowFailed"/> a session whose link
+        /// failed is handed out too, for the caller to <see cref="Reconnect"/> (a closed session never is).</summary>
+        internal IDisposable Acquire(CancellationToken cancel, bool allowFailed)
         {
-            if (!IsConnected) throw new ChdkSessionClosedException(this);
+            bool Usable() => allowFailed ? !IsClosed : IsConnected;
+            if (!Usable()) throw new ChdkSessionClosedException(this);
             if (Volatile.Read(ref _owner) == Environment.CurrentManagedThreadId) throw new ChdkSessionBusyException(this);
             _operation.Wait(cancel);
-            if (!IsConnected)
+            if (!Usable())
             {
                 // Disconnected (or the link failed) while this thread waited its turn.
                 _operation.Release();
@@ -104,7 +167,7 @@ namespace ChdkPtp
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
-            try { Client.Dispose(); } catch (Exception) { }
+            try { _client.Dispose(); } catch (Exception) { }
             try { Simulator?.Dispose(); } catch (Exception) { }
         }
 
