@@ -45,7 +45,8 @@ namespace ChdkPtp.Simulator
         public IPtpTransport CreateTransport() => CreateTransport(ownsSimulator: true);
 
         /// <summary>The host's transport over the current cable. With <paramref name="ownsSimulator"/> false,
-        /// disposing it only ends that link (a session that reconnects keeps the camera).</summary>
+        /// disposing it only closes the host's handle (a session that reconnects keeps the camera); the next
+        /// transport gets fresh pipes.</summary>
         /// <exception cref="PtpTransportException">The cable is unplugged.</exception>
         public IPtpTransport CreateTransport(bool ownsSimulator)
         {
@@ -53,7 +54,7 @@ namespace ChdkPtp.Simulator
             {
                 if (_disposed) throw new ObjectDisposedException(nameof(InProcessSimulator));
                 if (_cable == null) throw new PtpTransportException("The simulated camera is unplugged.");
-                return new UsbPtpTransport(_cable.Link.Host, "simulator", ownsSimulator ? (IDisposable)this : _cable);
+                return new UsbPtpTransport(_cable.Link.Host, "simulator", ownsSimulator ? (IDisposable)this : new HostHandle(this, _cable));
             }
         }
 
@@ -91,6 +92,28 @@ namespace ChdkPtp.Simulator
                 _replug?.Dispose();
                 _replug = new Timer(_ => PlugIn(), null, downtime, Timeout.InfiniteTimeSpan);
             }
+        }
+
+        /// <summary>The host closed its handle on <paramref name="cable"/> (the device stays plugged in): the pipes are
+        /// renewed so that the next connection starts clean, and the camera's PTP session ends, as a USB reset on
+        /// close does.</summary>
+        private void Release(Cable cable)
+        {
+            lock (_gate)
+            {
+                if (_disposed || _cable != cable) return; // unplugged meanwhile: nothing to renew
+                _cable = new Cable(Responder);
+            }
+            cable.Dispose();
+            Responder.DeviceReset();
+        }
+
+        private sealed class HostHandle : IDisposable
+        {
+            private InProcessSimulator _simulator;
+            private readonly Cable _cable;
+            public HostHandle(InProcessSimulator simulator, Cable cable) { _simulator = simulator; _cable = cable; }
+            public void Dispose() => Interlocked.Exchange(ref _simulator, null)?.Release(_cable);
         }
 
         public void Dispose()

@@ -34,7 +34,7 @@ namespace ChdkPtp.Protocol.Chdk.Connection
                     string difference = expected?.Difference(c.Identity);
                     if (difference != null)
                     {
-                        try { c.Client.Dispose(); } catch (Exception) { }
+                        try { c.Client?.Dispose(); } catch (Exception) { }
                         throw new ChdkReconnectException(ReconnectFailure.DifferentCamera,
                             $"A different camera answered at {connector.Description}: {difference}. The session stays disconnected so that work meant for {expected} does not go to another camera; connect to the new camera with Connect-ChdkCamera.", null);
                     }
@@ -55,9 +55,9 @@ namespace ChdkPtp.Protocol.Chdk.Connection
         }
 
         /// <summary>Failures that mean "not back yet" (worth another attempt): the link failed or timed out, or the
-        /// camera answered but not properly yet (a camera that is still starting CHDK).</summary>
+        /// camera answered but not properly yet (a camera that is still starting CHDK). A different camera is final.</summary>
         private static bool IsNotThereYet(PtpException ex) =>
-            ex is PtpTransportException || ex is PtpProtocolException || ex is PtpResponseException || ex is ChdkNotDetectedException;
+            !(ex is ChdkReconnectException) && ex is PtpTransportException || ex is PtpProtocolException || ex is PtpResponseException || ex is ChdkNotDetectedException;
 
         private static void Wait(TimeSpan t, CancellationToken cancel)
         {
