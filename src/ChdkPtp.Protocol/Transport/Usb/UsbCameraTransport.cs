@@ -53,6 +53,12 @@ namespace ChdkPtp.Protocol.Transport.Usb
         /// <summary>The USB product and serial number strings (string descriptors); null where the device has none.</summary>
         public (string Product, string SerialNumber) ReadStrings() => _device.ReadStrings();
 
-        public void Dispose() => _inner.Dispose();
+        public void Dispose()
+        {
+            // The device first: it cancels a transfer another thread may have in flight and waits for libusb to
+            // hand it back, so the channel's buffer is no longer in use when the channel returns it to the pool.
+            _device.Dispose();
+            _inner.Dispose();
+        }
     }
 }

@@ -157,7 +157,7 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
         {
             if (o.Error == 0) return;
             if (o.CancelledByToken) throw new OperationCanceledException("The USB transfer was cancelled.", cancel);
-            if (o.SubmitError == 0 && o.Status == LibUsbConst.TransferCancelled)
+            if (o.Aborted || (o.SubmitError == 0 && o.Status == LibUsbConst.TransferCancelled))
             {
                 cancel.ThrowIfCancellationRequested();
                 throw new PtpTransportException($"The USB link to the camera at {Camera.Location} was closed during {operation}.");

@@ -7,8 +7,9 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
     /// <summary>The outcome of one transfer.</summary>
     internal readonly struct TransferOutcome
     {
-        public TransferOutcome(int submitError, int status, int actualLength, bool cancelledByToken)
+        public TransferOutcome(int submitError, int status, int actualLength, bool cancelledByToken, bool aborted = false)
         {
+            Aborted = aborted;
             SubmitError = submitError;
             Status = status;
             ActualLength = actualLength;
@@ -25,6 +26,9 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
 
         /// <summary>The cancellation token asked for the cancel.</summary>
         public bool CancelledByToken { get; }
+
+        /// <summary>The device is being closed: the transfer was refused or cancelled by <see cref="LibUsbTransferRunner.Abort"/>.</summary>
+        public bool Aborted { get; }
 
         /// <summary>The libusb_error equivalent (0 on success).</summary>
         public int Error => SubmitError != 0 ? SubmitError : LibUsbConst.ErrorOfStatus(Status);
@@ -79,8 +83,8 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
         {
             lock (_runLock)
             {
-                if (_transfer == null) throw new ObjectDisposedException(nameof(LibUsbTransferRunner));
                 cancel.ThrowIfCancellationRequested();
+                if (_transfer == null) return new TransferOutcome(0, LibUsbConst.TransferCancelled, 0, false, true);
                 var t = _transfer;
                 t->dev_handle = handle;
                 t->flags = 0;
@@ -97,7 +101,7 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
 
                 lock (_flightLock)
                 {
-                    if (_aborted) return new TransferOutcome(LibUsbConst.ErrorNoDevice, 0, 0, false);
+                    if (_aborted) return new TransferOutcome(0, LibUsbConst.TransferCancelled, 0, false, true);
                     *_done = 0;
                     _tokenCancelled = false;
                     int r = _api.SubmitTransfer((IntPtr)t);
@@ -109,10 +113,10 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
                     _inFlight = true;
                 }
 
+                int eventsError = 0;
                 var registration = cancel.CanBeCanceled ? cancel.Register(CancelFromToken, this) : default;
                 try
                 {
-                    int errors = 0;
                     while (Volatile.Read(ref *_done) == 0)
                     {
                         int e = _api.HandleEventsCompleted(_context, _done);
@@ -120,7 +124,11 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
                         {
                             // As libusb's own synchronous calls do: give up on the transfer, but keep handling
                             // events until libusb hands it back (the buffer is in use until then).
-                            if (errors++ == 0) CancelInFlight(false);
+                            if (eventsError == 0)
+                            {
+                                eventsError = e;
+                                CancelInFlight(false);
+                            }
                             else Thread.Sleep(1);
                         }
                     }
@@ -130,7 +138,10 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
                     registration.Dispose();
                     lock (_flightLock) _inFlight = false;
                 }
-                return new TransferOutcome(0, t->status, t->actual_length, _tokenCancelled && t->status == LibUsbConst.TransferCancelled);
+                bool cancelled = t->status == LibUsbConst.TransferCancelled;
+                if (cancelled && eventsError != 0 && !_tokenCancelled && !_aborted)
+                    return new TransferOutcome(eventsError, t->status, t->actual_length, false);
+                return new TransferOutcome(0, t->status, t->actual_length, _tokenCancelled && cancelled, _aborted && cancelled && !_tokenCancelled);
             }
         }
 
