@@ -32,14 +32,51 @@ namespace ChdkPtp.Protocol.Transport.Usb
         /// <summary>The camera's <see cref="UsbCameraInfo.Location"/>, e.g. "usb:001/004".</summary>
         public string Description => _inner.Description;
 
-        public void SendCommand(PtpCommand command, bool hasDataOut, CancellationToken cancel) => _inner.SendCommand(command, hasDataOut, cancel);
+        // Calls are serialised by PtpSession already; the lock is for Dispose, which may come from another thread:
+        // it must not hand the channel's pooled buffer back while a call is still using it.
+        private readonly object _callLock = new object();
+        private bool _closed;
 
-        public void SendData(ushort code, uint transactionId, IPtpDataSource source, CancellationToken cancel) => _inner.SendData(code, transactionId, source, cancel);
+        private void ThrowIfClosed()
+        {
+            if (_closed) throw new PtpTransportException($"The USB link to the camera at {Description} is closed.");
+        }
 
-        public PtpResponse? ReceiveDataOrResponse(ushort code, uint transactionId, IPtpDataSink sink, CancellationToken cancel) =>
-            _inner.ReceiveDataOrResponse(code, transactionId, sink, cancel);
+        public void SendCommand(PtpCommand command, bool hasDataOut, CancellationToken cancel)
+        {
+            lock (_callLock)
+            {
+                ThrowIfClosed();
+                _inner.SendCommand(command, hasDataOut, cancel);
+            }
+        }
 
-        public PtpResponse ReceiveResponse(CancellationToken cancel) => _inner.ReceiveResponse(cancel);
+        public void SendData(ushort code, uint transactionId, IPtpDataSource source, CancellationToken cancel)
+        {
+            lock (_callLock)
+            {
+                ThrowIfClosed();
+                _inner.SendData(code, transactionId, source, cancel);
+            }
+        }
+
+        public PtpResponse? ReceiveDataOrResponse(ushort code, uint transactionId, IPtpDataSink sink, CancellationToken cancel)
+        {
+            lock (_callLock)
+            {
+                ThrowIfClosed();
+                return _inner.ReceiveDataOrResponse(code, transactionId, sink, cancel);
+            }
+        }
+
+        public PtpResponse ReceiveResponse(CancellationToken cancel)
+        {
+            lock (_callLock)
+            {
+                ThrowIfClosed();
+                return _inner.ReceiveResponse(cancel);
+            }
+        }
 
         /// <inheritdoc/>
         public void DeviceReset(CancellationToken cancel = default) => _device.DeviceReset(cancel);
@@ -55,10 +92,16 @@ namespace ChdkPtp.Protocol.Transport.Usb
 
         public void Dispose()
         {
-            // The device first: it cancels a transfer another thread may have in flight and waits for libusb to
-            // hand it back, so the channel's buffer is no longer in use when the channel returns it to the pool.
+            // The device first: it cancels a transfer another thread may have in flight (that call then fails at
+            // once) and waits for libusb to hand it back; then, once no call is inside the channel, the channel
+            // returns its pooled buffer.
             _device.Dispose();
-            _inner.Dispose();
+            lock (_callLock)
+            {
+                if (_closed) return;
+                _closed = true;
+                _inner.Dispose();
+            }
         }
     }
 }

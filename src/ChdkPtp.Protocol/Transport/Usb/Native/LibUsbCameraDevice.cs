@@ -135,7 +135,7 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
                 // A zero-length write is a real zero-length packet; libusb wants a buffer pointer all the same.
                 byte* buffer = data.Length == 0 ? &zlp : p;
                 var o = _out.Run(_handle, Endpoints.BulkOut, LibUsbConst.TypeBulk, buffer, data.Length, (uint)_options.TimeoutMs, cancel);
-                Check(o, Endpoints.BulkOut, data.Length == 0 ? "sending a zero-length packet" : $"writing {data.Length} bytes to endpoint 0x{Endpoints.BulkOut:X2}", cancel);
+                Check(o, Endpoints.BulkOut, Op.Write, data.Length, cancel);
                 if (o.ActualLength != data.Length)
                     throw new UsbTransportException(UsbErrorKind.Io,
                         $"The camera at {Camera.Location} took {o.ActualLength} of {data.Length} bytes written to endpoint 0x{Endpoints.BulkOut:X2}.", LibUsbConst.ErrorIo, Camera.Location);
@@ -148,14 +148,29 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
             fixed (byte* p = buffer)
             {
                 var o = _in.Run(_handle, Endpoints.BulkIn, LibUsbConst.TypeBulk, p, buffer.Length, (uint)_options.TimeoutMs, cancel);
-                Check(o, Endpoints.BulkIn, $"reading from endpoint 0x{Endpoints.BulkIn:X2}", cancel);
+                Check(o, Endpoints.BulkIn, Op.Read, buffer.Length, cancel);
                 return o.ActualLength;
             }
         }
 
-        private void Check(TransferOutcome o, byte endpoint, string operation, CancellationToken cancel)
+        private enum Op { Write, Read, DeviceReset, GetDeviceStatus }
+
+        /// <summary>The operation's words for a message (made only when something failed: no allocation per transfer).</summary>
+        private static string Describe(Op op, byte endpoint, int length)
+        {
+            switch (op)
+            {
+                case Op.Write: return length == 0 ? $"sending a zero-length packet to endpoint 0x{endpoint:X2}" : $"writing {length} bytes to endpoint 0x{endpoint:X2}";
+                case Op.Read: return $"reading up to {length} bytes from endpoint 0x{endpoint:X2}";
+                case Op.DeviceReset: return "the Device Reset request (0x66)";
+                default: return "the Get Device Status request (0x67)";
+            }
+        }
+
+        private void Check(TransferOutcome o, byte endpoint, Op op, int length, CancellationToken cancel)
         {
             if (o.Error == 0) return;
+            string operation = Describe(op, endpoint, length);
             if (o.CancelledByToken) throw new OperationCanceledException("The USB transfer was cancelled.", cancel);
             if (o.Aborted || (o.SubmitError == 0 && o.Status == LibUsbConst.TransferCancelled))
             {
@@ -173,7 +188,7 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
 
         // ---- class requests (PROTOCOL.md §1.4) ----
 
-        private int Control(byte requestType, byte request, ushort value, ushort index, int length, string operation, CancellationToken cancel)
+        private int Control(byte requestType, byte request, ushort value, ushort index, int length, Op operation, CancellationToken cancel)
         {
             ThrowIfDisposed();
             var b = _controlBuffer;
@@ -183,16 +198,16 @@ namespace ChdkPtp.Protocol.Transport.Usb.Native
             b[4] = (byte)index; b[5] = (byte)(index >> 8);
             b[6] = (byte)length; b[7] = (byte)(length >> 8);
             var o = _control.Run(_handle, 0, LibUsbConst.TypeControl, b, LibUsbConst.ControlSetupSize + length, (uint)_options.TimeoutMs, cancel);
-            Check(o, 0, operation, cancel);
+            Check(o, 0, operation, length, cancel);
             return o.ActualLength;
         }
 
         public void DeviceReset(CancellationToken cancel = default) =>
-            Control(0x21, 0x66, 0, Camera.InterfaceNumber, 0, "the Device Reset request (0x66)", cancel);
+            Control(0x21, 0x66, 0, Camera.InterfaceNumber, 0, Op.DeviceReset, cancel);
 
         public UsbDeviceStatus GetDeviceStatus(CancellationToken cancel = default)
         {
-            int n = Control(0xA1, 0x67, 0, Camera.InterfaceNumber, 4, "the Get Device Status request (0x67)", cancel);
+            int n = Control(0xA1, 0x67, 0, Camera.InterfaceNumber, 4, Op.GetDeviceStatus, cancel);
             if (n < 4) throw new PtpProtocolException($"The camera answered Get Device Status with {n} bytes; it must send at least 4.");
             var d = _controlBuffer + LibUsbConst.ControlSetupSize;
             return new UsbDeviceStatus((ushort)(d[0] | d[1] << 8), (PtpResponseCode)(d[2] | d[3] << 8));
