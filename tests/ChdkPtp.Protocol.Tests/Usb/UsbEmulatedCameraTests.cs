@@ -172,6 +172,17 @@ namespace ChdkPtp.Protocol.Tests.Usb
             Assert.Equal(data.Length, client.DownloadFile("A/BIG.BIN", sink));
             var down = sw.Elapsed;
             Assert.True(data.AsSpan().SequenceEqual(sink.ToArray()));
+
+            // No allocation per packet or per transfer: 5 MiB is 10240 packets and 5 one-MiB transfers; what is
+            // allocated is per transaction (parameter arrays, the response), a few hundred bytes.
+            var discard = new DiscardSink();
+            client.DownloadFile("A/BIG.BIN", discard); // warm up
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            client.DownloadFile("A/BIG.BIN", discard);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(2L * data.Length, discard.Total);
+            Assert.True(allocated < 16 * 1024, $"{allocated} bytes allocated for a 5 MiB download");
+            _out.WriteLine($"{allocated} bytes allocated on the calling thread for a 5 MiB download");
             _out.WriteLine($"5 MiB up {up.TotalMilliseconds:F0} ms ({5 / up.TotalSeconds:F1} MiB/s), down {down.TotalMilliseconds:F0} ms ({5 / down.TotalSeconds:F1} MiB/s) through the emulation");
         }
 
@@ -278,6 +289,13 @@ namespace ChdkPtp.Protocol.Tests.Usb
             using var client = UsbCameras.Connect(cam);
             Assert.Equal(2, client.GetVersion().Major);
         }
+    }
+
+    internal sealed class DiscardSink : IPtpDataSink
+    {
+        public long Total;
+        public void Begin(long length) { }
+        public void Write(ReadOnlySpan<byte> chunk) => Total += chunk.Length;
     }
 
     [CollectionDefinition("UsbEmulation", DisableParallelization = true)]

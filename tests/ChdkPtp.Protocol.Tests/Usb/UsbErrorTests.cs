@@ -66,6 +66,20 @@ namespace ChdkPtp.Protocol.Tests.Usb
         }
 
         [Fact]
+        public void TheUdevRulesFileTheAdviceNamesShipsAndCoversCanonPtpCameras()
+        {
+            var dir = new System.IO.DirectoryInfo(AppContext.BaseDirectory);
+            while (dir != null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "ChdkPtp.sln"))) dir = dir.Parent;
+            Assert.NotNull(dir);
+            var rules = System.IO.File.ReadAllText(System.IO.Path.Combine(dir.FullName, UsbErrors.UdevRulesFile));
+            Assert.Contains("ATTR{idVendor}==\"04a9\"", rules);
+            Assert.Contains("ENV{ID_USB_INTERFACES}==\"*:060101:*\"", rules);
+            Assert.Contains("TAG+=\"uaccess\"", rules);
+            // The install line in the file is the one the message gives.
+            Assert.Contains("sudo cp udev/60-chdkptp.rules /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger", rules);
+        }
+
+        [Fact]
         public void AccessDeniedElsewhereGivesThatSystemsAdvice()
         {
             Assert.Contains("killall ptpcamerad", UsbErrors.From(-3, "claiming interface 0", Cam, 5000, UsbHostOs.MacOS).Message);
