@@ -274,6 +274,67 @@ namespace ChdkPtp.Protocol.Tests.Usb
             Assert.Equal(2, c2.GetVersion().Major);
         }
 
+        /// <summary>Calls an action on the first chunk, then counts.</summary>
+        private sealed class TriggerSink : IPtpDataSink
+        {
+            private readonly Action _first;
+            public long Total;
+            public TriggerSink(Action first) { _first = first; }
+            public void Begin(long length) { }
+            public void Write(ReadOnlySpan<byte> chunk)
+            {
+                if (Total == 0) _first();
+                Total += chunk.Length;
+            }
+        }
+
+        private static void PutBigFile(ChdkClient client, string name, int size)
+        {
+            var data = new byte[size];
+            new Random(size).NextBytes(data);
+            client.UploadFile(name, new BytesDataSource(data));
+        }
+
+        [EmulatedCameraFact]
+        public void CancellingADownloadMidDataPhaseEndsItAtOnce()
+        {
+            var cam = TheCamera();
+            var client = UsbCameras.Connect(cam);
+            try
+            {
+                PutBigFile(client, "A/CANCEL.BIN", 24 * 1024 * 1024);
+                using var cts = new CancellationTokenSource();
+                var sink = new TriggerSink(() => cts.Cancel());
+                Assert.ThrowsAny<OperationCanceledException>(() => client.DownloadFile("A/CANCEL.BIN", sink, cts.Token));
+                Assert.True(sink.Total < 24 * 1024 * 1024, $"{sink.Total} bytes arrived: the cancel did not stop the download");
+                Assert.True(client.Session.IsFaulted);
+                _out.WriteLine($"cancelled after {sink.Total} bytes");
+            }
+            finally
+            {
+                client.Dispose();
+                // The camera still holds the rest of the file for a host that stopped reading. A real camera drops it
+                // on the USB reset of the close (Linux default) or the connect retry's Device Reset; the emulated one
+                // does not yet (its bridge does not complete a reset while the simulator waits to send), so pull the
+                // cable to leave a clean camera for the other tests.
+                Umock.Control("replug gap=0.2");
+            }
+        }
+
+        [EmulatedCameraFact]
+        public void UnpluggingDuringADownloadEndsItWithNoDevice()
+        {
+            var cam = TheCamera();
+            using var client = UsbCameras.Connect(cam);
+            PutBigFile(client, "A/UNPLUG.BIN", 24 * 1024 * 1024);
+            var sink = new TriggerSink(() => Umock.Control("unplug"));
+            var e = Assert.ThrowsAny<PtpTransportException>(() => client.DownloadFile("A/UNPLUG.BIN", sink));
+            _out.WriteLine($"{e.GetType().Name} after {sink.Total} bytes: {e.Message}");
+            var u = Assert.IsType<UsbTransportException>(e);
+            Assert.Equal(UsbErrorKind.NoDevice, u.Kind);
+            Assert.True(client.Session.IsFaulted);
+        }
+
         [EmulatedCameraFact]
         public void ASessionLeftOpenIsRecoveredByTheResetRetry()
         {
