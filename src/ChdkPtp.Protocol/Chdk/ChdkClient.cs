@@ -60,6 +60,26 @@ namespace ChdkPtp.Protocol.Chdk
             try
             {
                 session.Open(1, cancel);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            return Connect(session, cancel);
+        }
+
+        /// <summary>
+        /// The rest of the connect sequence on a session the caller has already opened (for example after
+        /// the USB retry with a device reset): GetDeviceInfo, then the CHDK Version sub-command. The client
+        /// takes the session over; on failure it is closed and disposed.
+        /// </summary>
+        public static ChdkClient Connect(PtpSession session, CancellationToken cancel = default)
+        {
+            if (session == null) throw new ArgumentNullException(nameof(session));
+            try
+            {
+                if (!session.IsOpen) throw new ArgumentException("The PTP session must be open.", nameof(session));
                 var info = session.GetDeviceInfo(cancel);
                 if (!info.SupportsOperation(PtpOperation.Chdk)) throw new ChdkNotDetectedException(info.Model);
                 var r = session.ExecuteRaw(PtpOperation.Chdk, new[] { (uint)ChdkCommand.Version }, null, null, out _, cancel);
