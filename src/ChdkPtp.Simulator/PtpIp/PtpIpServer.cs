@@ -88,6 +88,7 @@ namespace ChdkPtp.Simulator.PtpIp
         private ServerSession _session;
         private int _requestedPort;
         private int _sessionsStarted;
+        private int _sessionsEnded;
         private int _disposed;
 
         /// <summary>A server with its own virtual camera, disposed with the server.</summary>
@@ -169,6 +170,9 @@ namespace ChdkPtp.Simulator.PtpIp
         /// <summary>InitCommandRequests accepted since the server was created.</summary>
         public int SessionsStarted => Volatile.Read(ref _sessionsStarted);
 
+        /// <summary>Sessions that have ended, the camera reset after each (the PTP session closed, scripts killed, queues cleared).</summary>
+        public int SessionsEnded => Volatile.Read(ref _sessionsEnded);
+
         /// <summary>The last protocol or I/O error seen from an initiator (for tests and diagnostics).</summary>
         public Exception LastError { get; private set; }
 
@@ -187,7 +191,7 @@ namespace ChdkPtp.Simulator.PtpIp
                     // SO_REUSEADDR lets a new server take a port whose old connections linger in TIME_WAIT. On Windows it
                     // would let two listeners share a port: there, exclusive use instead.
                     if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) listener.ExclusiveAddressUse = true;
-                    else listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                    else ReuseAddress.Enable(listener);
                     if (Address.AddressFamily == AddressFamily.InterNetworkV6 && Address.Equals(IPAddress.IPv6Any)) listener.DualMode = true;
                     listener.Bind(new IPEndPoint(Address, port));
                     listener.Listen(16);
@@ -365,6 +369,7 @@ namespace ChdkPtp.Simulator.PtpIp
             {
                 EndSession(session);
                 ResetCamera();
+                Interlocked.Increment(ref _sessionsEnded);
                 session.Finished.Set();
             }
         }
@@ -610,6 +615,33 @@ namespace ChdkPtp.Simulator.PtpIp
                 _c.Channel.SendStartData(command.TransactionId, (ulong)length, _c.Stop);
                 _c.Channel.SendDataPacket(PtpIpPacketType.EndData, command.TransactionId, new StreamDataSource(data, length), length, _c.Stop);
             }
+        }
+    }
+
+    /// <summary>
+    /// SO_REUSEADDR alone. .NET's SocketOptionName.ReuseAddress also sets SO_REUSEPORT on Linux and macOS, which would
+    /// let a second server listen on a port already in use; this sets only SO_REUSEADDR, so a restarted server can take
+    /// its port back while old connections linger in TIME_WAIT, and a port in use is still an error.
+    /// </summary>
+    internal static class ReuseAddress
+    {
+        [DllImport("libc.so.6", EntryPoint = "setsockopt", SetLastError = true)]
+        private static extern int SetSockOptLinux(int fd, int level, int name, ref int value, uint length);
+
+        [DllImport("libSystem.dylib", EntryPoint = "setsockopt", SetLastError = true)]
+        private static extern int SetSockOptMac(int fd, int level, int name, ref int value, uint length);
+
+        public static void Enable(Socket socket)
+        {
+            int one = 1;
+            try
+            {
+                int fd = (int)socket.Handle;
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) SetSockOptLinux(fd, 1, 2, ref one, 4);          // SOL_SOCKET, SO_REUSEADDR
+                else if (RuntimeInformation.IsOSPlatform(OSPlatform.OSX)) SetSockOptMac(fd, 0xFFFF, 4, ref one, 4);     // SOL_SOCKET, SO_REUSEADDR
+            }
+            catch (DllNotFoundException) { }
+            catch (EntryPointNotFoundException) { }
         }
     }
 }

@@ -93,7 +93,7 @@ namespace ChdkPtp.Tests.PtpIp
         public uint Type { get; }
         public byte[] Payload { get; }
         public uint U32(int offset) => BitConverter.ToUInt32(Payload, offset);
-        public ushort U16(int offset) => BitConverter.ToUInt16(Payload, offset);
+        public int U16(int offset) => BitConverter.ToUInt16(Payload, offset);
         public override string ToString() => $"type {Type}, {Payload.Length} payload bytes";
     }
 
