@@ -274,7 +274,15 @@ namespace ChdkPtp.Simulator.PtpIp
                     LastError = ex;
                     continue;
                 }
-                var c = new Connection(this, s, stop);
+                Connection c;
+                try { c = new Connection(this, s, stop); }
+                catch (Exception ex) when (ex is SocketException || ex is ObjectDisposedException)
+                {
+                    // Reset before it could be set up: nothing to serve.
+                    LastError = ex;
+                    s.Dispose();
+                    continue;
+                }
                 lock (_gate)
                 {
                     if (stop.IsCancellationRequested) { c.Close(); return; }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Threading;
 using ChdkPtp.Protocol.Ptp;
 
@@ -11,9 +10,12 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
     /// and every header is checked against its type before its payload is trusted
     /// (<see cref="PtpIpPackets.Validate"/>). Data payloads stream to a sink in large pieces and are never read past
     /// the packet's end. Writing builds each packet in one buffer and sends it with one write; a payload larger than
-    /// the buffer goes out in buffer-sized pieces after its header. Both buffers are pooled and reused: nothing is
-    /// allocated per packet.
+    /// the buffer goes out in buffer-sized pieces after its header. Both buffers are reused for every packet: nothing
+    /// is allocated per packet.
     /// </summary>
+    /// <remarks>The two buffers belong to the channel for its whole life (allocated once per connection, not pooled):
+    /// a transport may be disposed from another thread while a transfer is still reading, and that reader must then
+    /// fail on the closed stream, never touch an array already handed to someone else.</remarks>
     public sealed class PtpIpChannel : IDisposable
     {
         /// <summary>Size of the read buffer and of the write buffer's payload part.</summary>
@@ -21,18 +23,19 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
 
         private readonly IPtpIpStream _stream;
         private readonly int _size;
-        private byte[] _in;
+        private readonly byte[] _in;
         private int _inPos;
         private int _inLen;
-        private byte[] _out;
+        private readonly byte[] _out;
+        private volatile bool _disposed;
 
         public PtpIpChannel(IPtpIpStream stream, int bufferSize = DefaultBufferSize)
         {
             _stream = stream ?? throw new ArgumentNullException(nameof(stream));
             if (bufferSize < PtpIpPackets.MaxControlPacket) throw new ArgumentOutOfRangeException(nameof(bufferSize));
             _size = bufferSize;
-            _in = ArrayPool<byte>.Shared.Rent(bufferSize);
-            _out = ArrayPool<byte>.Shared.Rent(PtpIpPackets.DataHeaderSize + bufferSize);
+            _in = new byte[bufferSize];
+            _out = new byte[PtpIpPackets.DataHeaderSize + bufferSize];
         }
 
         public IPtpIpStream Stream => _stream;
@@ -137,9 +140,13 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
             return true;
         }
 
-        private string ClosedMessage(string where) => $"{Peer} closed the connection {where}.";
+        private string ClosedMessage(string where)
+        {
+            var peer = Peer;
+            return $"{char.ToUpperInvariant(peer[0])}{peer.Substring(1)} closed the connection {where}.";
+        }
 
-        private string Peer => (_stream as PtpIpSocketStream)?.Peer ?? "The peer";
+        private string Peer => (_stream as PtpIpSocketStream)?.Peer ?? "the peer";
 
         // ---------------------------------------------------------------------------------------------------
         // writing: every packet is built in _out and sent with one write
@@ -212,17 +219,11 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
 
         private void Flush(int length, CancellationToken cancel)
         {
-            var b = _out ?? throw new ObjectDisposedException(nameof(PtpIpChannel));
-            _stream.Write(b, 0, length, cancel);
+            if (_disposed) throw new PtpTransportException($"The connection to {Peer} is closed.");
+            _stream.Write(_out, 0, length, cancel);
         }
 
-        /// <summary>Returns the buffers; the stream is not disposed (its owner does that).</summary>
-        public void Dispose()
-        {
-            var i = Interlocked.Exchange(ref _in, null);
-            if (i != null) ArrayPool<byte>.Shared.Return(i);
-            var o = Interlocked.Exchange(ref _out, null);
-            if (o != null) ArrayPool<byte>.Shared.Return(o);
-        }
+        /// <summary>Marks the channel unusable for writing; the stream is not disposed (its owner does that).</summary>
+        public void Dispose() => _disposed = true;
     }
 }

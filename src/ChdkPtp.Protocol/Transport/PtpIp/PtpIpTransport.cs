@@ -176,6 +176,7 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
         public void SendCommand(PtpCommand command, bool hasDataOut, CancellationToken cancel)
         {
             _trailingEndDataAllowed = false;
+            _pendingResponse = null;
             _cmdStream.WaitingFor = $"the answer to {PtpNames.Operation(command.Code)}";
             _cmd.SendOperationRequest(hasDataOut ? PtpIpDataPhase.DataOut : PtpIpDataPhase.NoDataOrDataIn, command.Code, command.TransactionId, command.Parameters, cancel);
         }
