@@ -156,6 +156,21 @@ namespace ChdkPtp.Simulator.Tests.PtpIp
             Assert.ThrowsAny<PtpTransportException>(() => first.GetVersion());
         }
 
+        [Fact]
+        public void The_server_listens_on_IPv6_and_clients_connect_by_name_and_literal()
+        {
+            using var v6 = new PtpIpServer(new SimulatorOptions(), System.Net.IPAddress.IPv6Loopback, port: 0);
+            v6.Start();
+            Assert.Equal(System.Net.IPAddress.IPv6Loopback, v6.Endpoint.Address);
+            using (var c = ChdkClient.Connect(PtpIpTransport.Connect("::1", v6.Port)))
+                Assert.Equal(new Version(2, 9), c.GetVersion());
+            using (var c = ChdkClient.Connect(PtpIpTransport.Connect("[::1]", v6.Port)))
+                Assert.Equal($"ptpip:[::1]:{v6.Port}", c.Session.Transport.Description);
+            // "localhost" may resolve to ::1 and 127.0.0.1: whichever answers is used.
+            using (var c = ChdkClient.Connect(PtpIpTransport.Connect("localhost", _server.Port)))
+                Assert.Equal(new Version(2, 9), c.GetVersion());
+        }
+
         /// <summary>A data sink that reports each chunk's size and keeps nothing.</summary>
         private sealed class SlowSink : IPtpDataSink
         {
