@@ -31,6 +31,8 @@
         'Start-ChdkTimelapse'
         'Get-ChdkLiveView'
         'Save-ChdkLiveView'
+        'Start-ChdkSimulator'
+        'Stop-ChdkSimulator'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

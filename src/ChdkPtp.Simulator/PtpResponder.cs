@@ -53,6 +53,9 @@ namespace ChdkPtp.Simulator
         /// CHDK sub-command, never from the link).</summary>
         public static bool HasDataOut(PtpCommand c)
         {
+            // Standard operations with host-to-camera data (SendObjectInfo, SendObject, SetDevicePropValue): not
+            // implemented here, but their data phase is still read, so the link stays in step.
+            if (c.Code == SendObjectInfo || c.Code == SendObject || c.Code == SetDevicePropValue) return true;
             if (c.Code != PtpOperation.Chdk) return false;
             switch ((ChdkCommand)c.Parameter(0))
             {
@@ -76,6 +79,13 @@ namespace ChdkPtp.Simulator
             lock (_sync) { SessionOpen = false; SessionId = 0; }
         }
 
+        /// <summary>The link to the host is gone (a PTP/IP initiator disconnected): the session closes and the stored
+        /// temp data (a pending download's file name) is forgotten, so the next host starts clean.</summary>
+        public void EndSession()
+        {
+            lock (_sync) { SessionOpen = false; SessionId = 0; _tempData = null; }
+        }
+
         /// <summary>Handles one command; data phases go through <paramref name="link"/>. Never throws for
         /// protocol-level failures: they become response codes as on the camera.</summary>
         public PtpResponse Handle(PtpCommand c, IResponderLink link)
@@ -97,7 +107,7 @@ namespace ChdkPtp.Simulator
                 }
                 if (!SessionOpen)
                 {
-                    if (HasDataOut(c) && IsKnown(c.Code)) link.ReceiveData(c);
+                    if (HasDataOut(c)) link.ReceiveData(c);
                     return Respond(c, IsKnown(c.Code) ? PtpResponseCode.SessionNotOpen : PtpResponseCode.OperationNotSupported);
                 }
                 switch (c.Code)
@@ -107,14 +117,59 @@ namespace ChdkPtp.Simulator
                         return Respond(c, PtpResponseCode.OK);
                     case PtpOperation.Chdk when _camera.Options.ChdkInstalled:
                         return HandleChdk(c, link);
+                    case PtpOperation.GetStorageIds:
+                        link.SendData(c, new PtpWriter().UInt32(1).UInt32(StorageId).ToArray());
+                        return Respond(c, PtpResponseCode.OK);
+                    case PtpOperation.GetStorageInfo:
+                        if (c.Parameter(0) != StorageId) return Respond(c, PtpResponseCode.InvalidStorageId);
+                        link.SendData(c, BuildStorageInfo());
+                        return Respond(c, PtpResponseCode.OK);
+                    case PtpOperation.GetObjectHandles:
+                        // The card is reached through CHDK (scripts, DownloadFile); the PTP object view stays empty, as
+                        // PTPIP.md §5 item 11 allows: gphoto2's plain-PTP init and chdkptp's PTP/IP connect only call it.
+                        if (c.Parameter(0) != 0xFFFFFFFF && c.Parameter(0) != StorageId) return Respond(c, PtpResponseCode.InvalidStorageId);
+                        link.SendData(c, new PtpWriter().UInt32(0).ToArray());
+                        return Respond(c, PtpResponseCode.OK);
+                    case GetDevicePropDesc:
+                        if (c.Parameter(0) != BatteryLevel) return Respond(c, PtpResponseCode.DevicePropNotSupported);
+                        // BatteryLevel: UINT8, read-only, default and current 100, range 0..100 step 1.
+                        link.SendData(c, new PtpWriter().UInt16(BatteryLevel).UInt16(0x0002).UInt8(0).UInt8(100).UInt8(100)
+                            .UInt8(1).UInt8(0).UInt8(100).UInt8(1).ToArray());
+                        return Respond(c, PtpResponseCode.OK);
+                    case GetDevicePropValue:
+                        if (c.Parameter(0) != BatteryLevel) return Respond(c, PtpResponseCode.DevicePropNotSupported);
+                        link.SendData(c, new byte[] { 100 });
+                        return Respond(c, PtpResponseCode.OK);
                     default:
+                        if (HasDataOut(c)) link.ReceiveData(c);
                         return Respond(c, PtpResponseCode.OperationNotSupported);
                 }
             }
         }
 
         private bool IsKnown(ushort code) =>
-            code == PtpOperation.CloseSession || (code == PtpOperation.Chdk && _camera.Options.ChdkInstalled);
+            code == PtpOperation.CloseSession || code == PtpOperation.GetStorageIds || code == PtpOperation.GetStorageInfo
+            || code == PtpOperation.GetObjectHandles || code == GetDevicePropDesc || code == GetDevicePropValue
+            || (code == PtpOperation.Chdk && _camera.Options.ChdkInstalled);
+
+        private const ushort SendObjectInfo = 0x100C;
+        private const ushort SendObject = 0x100D;
+        private const ushort GetDevicePropDesc = 0x1014;
+        private const ushort GetDevicePropValue = 0x1015;
+        private const ushort SetDevicePropValue = 0x1016;
+        private const ushort BatteryLevel = 0x5001;
+
+        /// <summary>The one storage: the SD card (physical id 1, logical id 1).</summary>
+        public const uint StorageId = 0x00010001;
+
+        /// <summary>StorageInfo of the card: removable RAM, hierarchical, read-write, the host volume's size and free space.</summary>
+        private byte[] BuildStorageInfo()
+        {
+            ulong total = (ulong)_camera.Card.TotalSpaceKb() * 1024, free = (ulong)_camera.Card.FreeSpaceKb() * 1024;
+            return new PtpWriter().UInt16(0x0004).UInt16(0x0002).UInt16(0x0000)
+                .UInt32((uint)total).UInt32((uint)(total >> 32)).UInt32((uint)free).UInt32((uint)(free >> 32))
+                .UInt32(0xFFFFFFFF).String("SD").String("").ToArray();
+        }
 
         public DeviceInfo BuildDeviceInfo()
         {
@@ -126,13 +181,14 @@ namespace ChdkPtp.Simulator
                 VendorExtensionVersion = 100,
                 VendorExtensionDescription = "microsoft.com: 1.0",
                 FunctionalMode = 0,
+                // Only what is implemented (PTPIP.md §5 item 10): gphoto2 and chdkptp call what is listed. No 0x9801
+                // (chdkptp's PTP/IP connect would ask for object properties), no EOS/PowerShot remote-capture codes.
                 OperationsSupported = new ushort[]
                 {
-                    0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007, 0x1008, 0x1009, 0x100A, 0x100B,
-                    0x100C, 0x100D, 0x1014, 0x1015, 0x1016, 0x101B, PtpOperation.Chdk,
+                    0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1007, 0x1014, 0x1015, PtpOperation.Chdk,
                 }.Where(op => op != PtpOperation.Chdk || o.ChdkInstalled).ToArray(),
                 EventsSupported = new ushort[] { 0x4001, 0x4002, 0x4003, 0x4004, 0x4005, 0x4006, 0x4008, 0x4009, 0x400A, 0x400D },
-                DevicePropertiesSupported = new ushort[] { 0x5001, 0x5003, 0xD402, 0xD406, 0xD407 },
+                DevicePropertiesSupported = new ushort[] { BatteryLevel },
                 CaptureFormats = new ushort[] { 0x3801 },
                 ImageFormats = new ushort[] { 0x3801, 0x3001, 0x3000, 0x300D },
                 Manufacturer = o.Manufacturer,

@@ -16,6 +16,7 @@ namespace ChdkPtp.Benchmarks
     {
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*'
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*LiveView*'   (LiveViewBenchmarks.cs: decode, PNG)
+        // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --filter '*PtpIp*'      (PtpIpBenchmarks.cs: PTP/IP loopback vs in-process)
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --peak-memory [MiB ...]   (see PeakMemory)
         // dotnet run -c Release --project tests/ChdkPtp.Benchmarks -- --dng-sample DIR [BPP ...]  (see DngSample)
         public static int Main(string[] args)

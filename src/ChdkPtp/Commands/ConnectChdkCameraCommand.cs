@@ -34,30 +34,7 @@ namespace ChdkPtp.Commands
         public System.Collections.Hashtable SimulatorOptions { get; set; }
 
         /// <summary>The SimulatorOptions the -SimulatorOptions table describes, or a terminating ChdkInvalidArgument.</summary>
-        private global::ChdkPtp.Simulator.SimulatorOptions BuildOptions(string root)
-        {
-            var o = new global::ChdkPtp.Simulator.SimulatorOptions { Root = root };
-            if (SimulatorOptions == null) return o;
-            var settable = Array.FindAll(typeof(global::ChdkPtp.Simulator.SimulatorOptions).GetProperties(), p => p.CanWrite && p.Name != "Root");
-            foreach (System.Collections.DictionaryEntry e in SimulatorOptions)
-            {
-                var name = e.Key?.ToString();
-                var prop = Array.Find(settable, p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-                if (prop == null)
-                {
-                    var known = string.Join(", ", Array.ConvertAll(settable, p => p.Name));
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{name}' is not a simulator option (use -SimulatorRoot for the card folder). Options: {known}."),
-                        "ChdkInvalidArgument", ErrorCategory.InvalidArgument, name));
-                }
-                try { prop.SetValue(o, LanguagePrimitives.ConvertTo(e.Value, prop.PropertyType, System.Globalization.CultureInfo.InvariantCulture)); }
-                catch (Exception ex) when (ex is PSInvalidCastException || ex is ArgumentException || ex is System.Reflection.TargetInvocationException)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The simulator option {prop.Name} takes a {prop.PropertyType.Name}; '{e.Value}' cannot be one.", ex),
-                        "ChdkInvalidArgument", ErrorCategory.InvalidArgument, name));
-                }
-            }
-            return o;
-        }
+        private global::ChdkPtp.Simulator.SimulatorOptions BuildOptions(string root) => SimulatorOptionsBuilder.Build(this, root, SimulatorOptions);
 
         /// <summary>Reconnect this session (after its camera was unplugged, slept or restarted) instead of opening a new
         /// one: waits for the camera, checks that it is the same camera (model, serial number, USB product id) and
