@@ -21,7 +21,8 @@ namespace ChdkPtp.UsbBridge
     /// URB's bytes (length 0: a zero-length packet), <c>'I'</c> a request for bulk IN packets (payload: u32
     /// byte count, a multiple of 512), <c>'R'</c> PTP Device Reset. From the bridge: <c>'h'</c> hello answer
     /// (<c>key=value</c> lines: serial, manufacturer, model, product_id), <c>'o'</c> the OUT URB was taken
-    /// by the device (payload u32 length), <c>'i'</c> IN packets, <c>'r'</c> reset done.
+    /// by the device (payload u32 length), <c>'i'</c> IN packets (one or two frames per request: a run of packets,
+    /// then an empty frame when a zero-length packet ended the run), <c>'r'</c> reset done.
     /// </para>
     /// <para>
     /// Packet boundaries are exact: an <c>'O'</c> or <c>'i'</c> payload of N bytes is ⌈N/512⌉ packets of 512
@@ -194,9 +195,10 @@ namespace ChdkPtp.UsbBridge
                         }
                     }
                 }
-                catch (Exception ex) when (Volatile.Read(ref _disposed) == 0)
+                catch (Exception ex)
                 {
-                    _server.Log("connection ended: " + ex.Message);
+                    // a thread of our own: nothing may escape it (a disposed connection fails its read, too)
+                    if (Volatile.Read(ref _disposed) == 0) _server.Log("connection ended: " + ex.Message);
                 }
                 finally
                 {
@@ -250,8 +252,14 @@ namespace ChdkPtp.UsbBridge
                     {
                         int got = _link.Host.Read(buffer.AsSpan(0, n), cancel);
                         Interlocked.Add(ref _server._bytesIn, got);
-                        if (got == 0) Interlocked.Increment(ref _server._zlpIn);
-                        Send((byte)'i', buffer.AsSpan(0, got));
+                        if (got > 0) Send((byte)'i', buffer.AsSpan(0, got));
+                        // A read that ends early on a packet boundary was ended by a zero-length packet (the pipe
+                        // consumes it with the data, as a host controller would): pass it on as a packet of its own.
+                        if (got == 0 || (got < n && got % PacketSize == 0))
+                        {
+                            Interlocked.Increment(ref _server._zlpIn);
+                            Send((byte)'i', ReadOnlySpan<byte>.Empty);
+                        }
                     }
                 }
                 catch (Exception ex) when (ex is OperationCanceledException || ex is ObjectDisposedException || ex is IOException || ex is SocketException || ex is Protocol.Ptp.PtpTransportException)

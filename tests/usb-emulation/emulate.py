@@ -217,6 +217,18 @@ class Harness:
             time.sleep(self.args.replug_gap if gap is None else gap)
             self.plug(serial=serial)
 
+    def arm_unplug_after_in(self, limit, replug=True, gap=None):
+        def pull():
+            if replug:
+                self.replug(gap=gap, serial=self.args.replug_serial)
+            else:
+                self.unplug()
+        with self.plug_lock:
+            if self.device is None:
+                raise RuntimeError("no camera is plugged in")
+            with self.device.lock:
+                self.device.unplug_after_in = (limit, pull)
+
     def status(self):
         with self.plug_lock:
             d = self.device
@@ -277,6 +289,14 @@ class Harness:
         if cmd == "replug":
             self.replug(gap=float(opts["gap"]) if "gap" in opts else None, serial=opts.get("serial"))
             return "ok " + self.status()
+        if cmd == "unplug-after-in":
+            # pull the cable once the camera has sent bytes=N on bulk IN (counted from the start of the run),
+            # then plug it back after gap=SECONDS unless replug=no
+            limit = int(opts["bytes"])
+            replug = opts.get("replug", "yes") != "no"
+            gap = float(opts["gap"]) if "gap" in opts else None
+            self.arm_unplug_after_in(limit, replug, gap)
+            return "ok armed bytes=%d replug=%s" % (limit, "yes" if replug else "no")
         if cmd == "mode":
             mode = words[1] if len(words) > 1 else ""
             if mode not in ("normal", "busy", "denied"):
@@ -288,7 +308,7 @@ class Harness:
             return "ok mode=%s" % mode
         if cmd == "stats":
             return json.dumps(self.stats.as_dict(), sort_keys=True)
-        return "error unknown command %r (status, unplug, plug, replug, mode, stats)" % cmd
+        return "error unknown command %r (status, unplug, plug, replug, unplug-after-in, mode, stats)" % cmd
 
     # -- command -----------------------------------------------------------------------------------------------
 
@@ -299,6 +319,9 @@ class Harness:
         env["UMOCKDEV_DIR"] = self.testbed.get_root_dir()
         env["CHDK_UMOCK_CONTROL"] = self.control_path
         env["CHDK_UMOCK_PID"] = str(os.getpid())
+        # umockdev's preload holds one lock across every trapped open(); the .NET runtime's debugger thread
+        # opens a FIFO that blocks until a debugger comes, and the runtime then waits on that lock forever.
+        env.setdefault("DOTNET_EnableDiagnostics_Debugger", "0")
         if self.args.libusb_debug:
             env["LIBUSB_DEBUG"] = str(self.args.libusb_debug)
         if self.mode == "denied" and os.geteuid() == 0 and not self.args.keep_dac_override:
@@ -318,6 +341,8 @@ class Harness:
         except PermissionError:
             self.log("command not executable: %s" % command[0], always=True)
             return 126
+        if self.args.unplug_after_in is not None:
+            self.arm_unplug_after_in(self.args.unplug_after_in, replug=not self.args.stay_unplugged)
         if self.args.replug_after is not None:
             def timer():
                 if not self.stopping.wait(self.args.replug_after):
@@ -402,6 +427,9 @@ def parse_args(argv):
                    help="busy: CLAIMINTERFACE fails with EBUSY (another program has the camera); denied: open() fails with EACCES")
     p.add_argument("--keep-dac-override", action="store_true", help="in denied mode as root, do not drop CAP_DAC_OVERRIDE from the command")
     p.add_argument("--replug-after", type=float, help="unplug the camera this many seconds after the command starts, then plug it back")
+    p.add_argument("--unplug-after-in", type=int, metavar="BYTES",
+                   help="unplug the camera once it has sent BYTES on bulk IN (exactly: later packets never arrive), then plug it back")
+    p.add_argument("--stay-unplugged", action="store_true", help="with --unplug-after-in: do not plug the camera back")
     p.add_argument("--replug-gap", type=float, default=1.0, help="seconds between unplug and plug on a replug (default 1)")
     p.add_argument("--replug-serial", help="serial number the camera has after a replug (default: unchanged)")
     p.add_argument("--scatter-gather", action="store_true",

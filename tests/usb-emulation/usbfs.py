@@ -212,6 +212,7 @@ class Device:
         self.ready = None
         self.handler = None
         self._post = None
+        self.unplug_after_in = None         # (bytes, callback): pull the cable once the camera sent that much
 
     # ---------------------------------------------------------------------------------------------------
     # plug / unplug
@@ -907,6 +908,18 @@ class Device:
             self.in_requested = False
             if self.gone:
                 return
+            if self.unplug_after_in is not None:
+                limit, pull = self.unplug_after_in
+                sent = self.stats.bytes_in
+                if sent + len(data) >= limit:
+                    # deliver exactly up to the limit (whole packets), then the cable goes: the rest never arrives
+                    keep = max(0, (limit - sent) // PACKET * PACKET)
+                    data = data[:keep]
+                    self.unplug_after_in = None
+                    self.log("unplug after %d bytes IN" % limit)
+                    threading.Thread(target=pull, name="umock-pull", daemon=True).start()
+                    if not data:
+                        return
             n = len(data)
             with self.stats.lock:
                 self.stats.bytes_in += n
