@@ -129,6 +129,7 @@ namespace ChdkPtp.UsbBridge
             private readonly Socket _socket;
             private readonly NetworkStream _stream;
             private readonly object _sendGate = new object();
+            private readonly object _lifetime = new object();
             private readonly CancellationTokenSource _cts = new CancellationTokenSource();
             private readonly BlockingCollection<byte[]> _out = new BlockingCollection<byte[]>();
             private readonly BlockingCollection<int> _in = new BlockingCollection<int>();
@@ -154,18 +155,23 @@ namespace ChdkPtp.UsbBridge
                     if (kind != (byte)'H') { _server.Log($"expected hello, got '{(char)kind}'"); return; }
                     Hello(Encoding.UTF8.GetString(hello));
 
-                    _link = new LoopbackUsbLink(PacketSize);
-                    // The camera's PTP task waits for commands with short time slices (as UsbDeviceEndpoint expects);
-                    // the host side waits as long as the host keeps its URBs queued, and is cancelled on unplug.
-                    _link.HostToDevice.TimeoutMs = 1000;
-                    _link.DeviceToHost.TimeoutMs = -1;
-                    _link.HostToDevice.WriteTimeoutMs = -1;
-                    _responder = new PtpResponder(_server.Camera);
-                    _endpoint = new UsbDeviceEndpoint(_link.Device, _responder);
-                    _outThread = new Thread(OutLoop) { IsBackground = true, Name = "usb-bridge-out" };
-                    _inThread = new Thread(InLoop) { IsBackground = true, Name = "usb-bridge-in" };
-                    _outThread.Start();
-                    _inThread.Start();
+                    lock (_lifetime)
+                    {
+                        if (_disposed != 0) return; // unplugged before it was up
+                        _link = new LoopbackUsbLink(PacketSize);
+                        // The camera's PTP task waits for commands with short time slices (as UsbDeviceEndpoint
+                        // expects); the host side waits as long as the host keeps its URBs queued, and is
+                        // cancelled on unplug.
+                        _link.HostToDevice.TimeoutMs = 1000;
+                        _link.DeviceToHost.TimeoutMs = -1;
+                        _link.HostToDevice.WriteTimeoutMs = -1;
+                        _responder = new PtpResponder(_server.Camera);
+                        _endpoint = new UsbDeviceEndpoint(_link.Device, _responder);
+                        _outThread = new Thread(OutLoop) { IsBackground = true, Name = "usb-bridge-out" };
+                        _inThread = new Thread(InLoop) { IsBackground = true, Name = "usb-bridge-in" };
+                        _outThread.Start();
+                        _inThread.Start();
+                    }
 
                     while (true)
                     {
@@ -315,7 +321,11 @@ namespace ChdkPtp.UsbBridge
 
             public void Dispose()
             {
-                if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+                lock (_lifetime)
+                {
+                    if (_disposed != 0) return;
+                    _disposed = 1;
+                }
                 _cts.Cancel();
                 _out.CompleteAdding();
                 _in.CompleteAdding();

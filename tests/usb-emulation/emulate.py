@@ -8,6 +8,7 @@ whose bulk pipes go to the simulator through tests/ChdkPtp.UsbBridge. COMMAND ru
 LD_PRELOAD=libumockdev-preload.so.0 and UMOCKDEV_DIR set, plus:
     CHDK_UMOCK_CONTROL   Unix socket of the control channel (see README.md: status, unplug, plug, replug, mode)
     CHDK_UMOCK_PID       this harness's pid (SIGUSR1: replug, SIGUSR2: unplug or plug)
+    CHDK_UMOCKCTL        path of umockctl.py, the control channel's command-line client
 The exit code is COMMAND's (125 when the harness itself failed, 126/127 when COMMAND cannot run).
 """
 
@@ -319,6 +320,7 @@ class Harness:
         env["UMOCKDEV_DIR"] = self.testbed.get_root_dir()
         env["CHDK_UMOCK_CONTROL"] = self.control_path
         env["CHDK_UMOCK_PID"] = str(os.getpid())
+        env["CHDK_UMOCKCTL"] = os.path.join(HERE, "umockctl.py")
         # umockdev's preload holds one lock across every trapped open(); the .NET runtime's debugger thread
         # opens a FIFO that blocks until a debugger comes, and the runtime then waits on that lock forever.
         env.setdefault("DOTNET_EnableDiagnostics_Debugger", "0")

@@ -304,20 +304,30 @@ class Device:
         if os.path.exists(node_file):
             os.chmod(node_file, 0 if mode == "denied" else 0o664)
 
-    def unplug(self):
-        """The cable is pulled: URBs die with -ESHUTDOWN, the node and sysfs entries go, 'remove' uevents."""
+    def disconnect(self):
+        """The electrical part of an unplug: URBs in flight die with -ESHUTDOWN (and stay reapable), every
+        other ioctl fails with ENODEV from now on. Returns False if it was already gone."""
         with self.lock:
             if self.gone:
-                return
+                return False
             self.gone = True
             for f in list(self.files.values()):
                 for urb in list(f.pending):
                     self._finish(urb, -errno.ESHUTDOWN)
             self.in_urbs.clear()
+            self.in_packets.clear()
             self.out_frames.clear()
             self.int_urbs = []
             self.claimed_by = None
             self._update_ready()
+            return True
+
+    def unplug(self):
+        """The cable is pulled: URBs die with -ESHUTDOWN, the node and sysfs entries go, 'remove' uevents."""
+        with self.lock:
+            if self.syspath is None:
+                return
+        self.disconnect()
         self.bridge.close()
         with self.stats.lock:
             self.stats.unplugs += 1
@@ -331,6 +341,7 @@ class Device:
         tb.uevent(self.syspath, "remove")
         tb.remove_device(self.intf_syspath)
         tb.remove_device(self.syspath)
+        self.syspath = None
         self.log("unplugged %s" % self.node)
 
     def shutdown(self):
@@ -912,14 +923,19 @@ class Device:
                 limit, pull = self.unplug_after_in
                 sent = self.stats.bytes_in
                 if sent + len(data) >= limit:
-                    # deliver exactly up to the limit (whole packets), then the cable goes: the rest never arrives
+                    # deliver exactly up to the limit (whole packets), then the cable goes at once: the rest never
+                    # arrives and URBs still waiting die; the node, sysfs and uevents follow on another thread
                     keep = max(0, (limit - sent) // PACKET * PACKET)
-                    data = data[:keep]
                     self.unplug_after_in = None
                     self.log("unplug after %d bytes IN" % limit)
+                    with self.stats.lock:
+                        self.stats.bytes_in += keep
+                    for i in range(0, keep, PACKET):
+                        self.in_packets.append(data[i:i + PACKET])
+                    self._pump_in()
+                    self.disconnect()
                     threading.Thread(target=pull, name="umock-pull", daemon=True).start()
-                    if not data:
-                        return
+                    return
             n = len(data)
             with self.stats.lock:
                 self.stats.bytes_in += n
