@@ -13,6 +13,7 @@
         'Connect-ChdkCamera'
         'Disconnect-ChdkCamera'
         'Get-ChdkCamera'
+        'Test-ChdkEnvironment'
         'Invoke-ChdkLua'
         'Get-ChdkScriptMessage'
         'Send-ChdkScriptMessage'

@@ -1,26 +1,73 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using ChdkPtp.Internal;
 using ChdkPtp.Protocol.Chdk;
 using ChdkPtp.Protocol.Chdk.Connection;
 using ChdkPtp.Protocol.Chdk.Scripting;
 using ChdkPtp.Protocol.Ptp;
+using ChdkPtp.Protocol.Transport.PtpIp;
+using ChdkPtp.Protocol.Transport.Usb;
 using ChdkPtp.Simulator;
 
 namespace ChdkPtp.Commands
 {
     /// <summary>Connect-ChdkCamera: opens a session with a CHDK camera and makes it the default.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "ChdkCamera", DefaultParameterSetName = SimulatorSet)]
+    [Cmdlet(VerbsCommunications.Connect, "ChdkCamera", DefaultParameterSetName = UsbSet)]
     [OutputType(typeof(ChdkSession))]
     public sealed class ConnectChdkCameraCommand : ChdkCmdlet
     {
+        private const string UsbSet = "Usb";
+        private const string NetworkSet = "Network";
         private const string SimulatorSet = "Simulator";
         private const string ReconnectSet = "Reconnect";
 
-        /// <summary>Connect to a virtual CHDK camera inside this process. (USB and PTP/IP connections to real
-        /// cameras get their own parameter sets in a later version; until then this switch is required.)</summary>
-        [Parameter(ParameterSetName = SimulatorSet)]
+        /// <summary>Connect to the USB camera with this serial number (as DeviceInfo reports it; case does not matter).</summary>
+        [Parameter(ParameterSetName = UsbSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("SerialNumber")]
+        [ValidateNotNullOrEmpty]
+        public string Serial { get; set; }
+
+        /// <summary>Connect to the USB camera whose model matches (wildcards: 'Canon PowerShot SX*').</summary>
+        [Parameter(ParameterSetName = UsbSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string Model { get; set; }
+
+        /// <summary>Connect to a camera on this USB bus.</summary>
+        [Parameter(ParameterSetName = UsbSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0, 255)]
+        public int Bus { get; set; } = -1;
+
+        /// <summary>Connect to the camera at this USB device address (with -Bus).</summary>
+        [Parameter(ParameterSetName = UsbSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(0, 255)]
+        public int Address { get; set; } = -1;
+
+        /// <summary>Consider Still Image devices of every maker, not only Canon's (vendor id 04a9).</summary>
+        [Parameter(ParameterSetName = UsbSet)]
+        public SwitchParameter AnyVendor { get; set; }
+
+        /// <summary>Reset the USB device when the session is closed, as chdkptp does on Linux; the camera then
+        /// re-enumerates (at a new address).</summary>
+        [Parameter(ParameterSetName = UsbSet)]
+        public SwitchParameter ResetOnClose { get; set; }
+
+        /// <summary>Connect over PTP/IP (Wi-Fi, or a simulator started with Start-ChdkSimulator) to this host name or address.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = NetworkSet)]
+        [ValidateNotNullOrEmpty]
+        public string HostName { get; set; }
+
+        /// <summary>The PTP/IP port. Default 15740.</summary>
+        [Parameter(ParameterSetName = NetworkSet)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; } = 15740;
+
+
+        /// <summary>Connect to a virtual CHDK camera inside this process instead of a real camera.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SimulatorSet)]
         public SwitchParameter Simulator { get; set; }
 
         /// <summary>Folder holding the virtual camera's SD card (created if missing). Default: a new temporary folder, deleted on disconnect.</summary>
@@ -78,12 +125,9 @@ namespace ChdkPtp.Commands
             switch (ParameterSetName)
             {
                 case ReconnectSet: ReconnectSession(); return;
-                case SimulatorSet when !Simulator:
-                    ThrowTerminatingError(new ErrorRecord(
-                        new NotSupportedException("This version of ChdkPtp connects only to the simulator: use Connect-ChdkCamera -Simulator. USB and PTP/IP connections to real cameras come in a later version."),
-                        "ChdkTransportNotAvailable", ErrorCategory.NotImplemented, null));
-                    return;
-                default: ConnectSimulator(); return;
+                case NetworkSet: ConnectNetwork(); return;
+                case SimulatorSet: ConnectSimulator(); return;
+                default: ConnectUsb(); return;
             }
         }
 
@@ -136,6 +180,111 @@ namespace ChdkPtp.Commands
                 return;
             }
             Register(connection, connector, "Simulator", "sim:" + Path.GetFullPath(sim.Camera.CardRoot), sim);
+        }
+
+        private void ConnectNetwork()
+        {
+            var connector = new PtpIpConnector(HostName, Port);
+            RefuseSecondClaim(connector.Description.ToLowerInvariant(), $"The camera at {HostName}:{Port}");
+            CameraConnection connection = null;
+            try { connection = connector.Connect(CancelToken); }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (PtpException ex) { ThrowConnectError(ex, connector.Description); }
+            Register(connection, connector, "PTP/IP", connector.Description.ToLowerInvariant(), null);
+        }
+
+        private void ConnectUsb()
+        {
+            bool byAddress = Bus >= 0 || Address >= 0;
+            if (Address >= 0 && Bus < 0)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Address needs -Bus: addresses are numbered per bus."), "ChdkInvalidArgument", ErrorCategory.InvalidArgument, Address));
+            IReadOnlyList<UsbCameraInfo> devices = null;
+            try { devices = UsbCameras.List(AnyVendor ? (ushort?)null : UsbCameras.CanonVendorId); }
+            catch (PtpException ex) { ThrowConnectError(ex, null); }
+            var candidates = devices.Where(d => (Bus < 0 || d.Bus == Bus) && (Address < 0 || d.Address == Address)).ToList();
+            string wanted = Describe();
+            if (candidates.Count == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException(
+                    (devices.Count == 0 ? $"No {(AnyVendor ? "" : "Canon ")}camera is visible on USB." : $"None of the {devices.Count} camera(s) on USB is {wanted}.")
+                    + " Check that the camera is on, connected by USB and not in a hub without power; Get-ChdkCamera -ListAvailable lists what is there, Test-ChdkEnvironment checks libusb and permissions."),
+                    "ChdkCameraNotFound", ErrorCategory.ObjectNotFound, wanted));
+            }
+            var model = Model == null ? null : new WildcardPattern(Model, WildcardOptions.IgnoreCase);
+            var options = new UsbOpenOptions { ResetOnClose = ResetOnClose };
+            Exception firstFailure = null;
+            var held = new List<int>();
+            foreach (var device in candidates)
+            {
+                var holder = SessionRegistry.All.FirstOrDefault(x => x.Transport == "USB" && x.IsConnected && x.Location == device.Location);
+                if (holder != null)
+                {
+                    if (byAddress) RefuseSecondClaim(holder.DeviceKey, $"The camera at {device.Location}");
+                    WriteVerbose($"{device.Location} is connected already (session {holder.Id}); skipped.");
+                    held.Add(holder.Id);
+                    continue;
+                }
+                if (Serial != null || model != null)
+                {
+                    // Only a short session tells a camera's model and serial number.
+                    var probe = UsbCameras.Probe(device, new UsbOpenOptions { ResetOnClose = false }, CancelToken);
+                    if (!probe.Succeeded)
+                    {
+                        WriteVerbose($"{device.Location} could not be read: {probe.Error.Message}");
+                        firstFailure = firstFailure ?? probe.Error;
+                        continue;
+                    }
+                    if ((Serial != null && !string.Equals(Serial, probe.SerialNumber, StringComparison.OrdinalIgnoreCase)) || (model != null && !model.IsMatch(probe.Model ?? string.Empty)))
+                    {
+                        WriteVerbose($"{device.Location} is {probe.Model} (serial {probe.SerialNumber}): not {wanted}.");
+                        continue;
+                    }
+                }
+                var connector = new UsbCameraConnector(device, options);
+                try
+                {
+                    var connection = connector.Connect(CancelToken);
+                    Register(connection, connector, "USB", "usb:" + device.Bus + "-" + (string.IsNullOrEmpty(device.PortPath) ? device.Address.ToString(System.Globalization.CultureInfo.InvariantCulture) : device.PortPath), null);
+                    return;
+                }
+                catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+                catch (PtpException ex) when (candidates.Count > 1 || ex is ChdkNotDetectedException)
+                {
+                    // Several cameras: one without CHDK, or held by another program, does not stop the search.
+                    WriteVerbose($"{device.Location}: {ex.Message}");
+                    firstFailure = firstFailure ?? ex;
+                    if (candidates.Count == 1) ThrowConnectError(ex, device.Location);
+                }
+                catch (PtpException ex) { ThrowConnectError(ex, device.Location); }
+            }
+            if (firstFailure is PtpException failure) ThrowConnectError(failure, wanted);
+            if (held.Count == candidates.Count)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Every camera on USB that could be {wanted} is connected already (session {string.Join(", ", held)}). Use that session, or disconnect it first."),
+                    "ChdkAlreadyConnected", ErrorCategory.ResourceExists, SessionRegistry.All.FirstOrDefault(x => x.Id == held[0])));
+            }
+            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException($"No camera on USB is {wanted}. Get-ChdkCamera -ListAvailable shows the cameras, their models and serial numbers."),
+                "ChdkCameraNotFound", ErrorCategory.ObjectNotFound, wanted));
+        }
+
+        /// <summary>The selection in words: "the camera with serial 0123..., model 'Canon*' on bus 1".</summary>
+        private string Describe()
+        {
+            var parts = new List<string>();
+            if (Serial != null) parts.Add($"serial {Serial}");
+            if (Model != null) parts.Add($"model '{Model}'");
+            if (Bus >= 0) parts.Add(Address >= 0 ? $"at usb:{Bus:D3}/{Address:D3}" : $"on bus {Bus}");
+            return parts.Count == 0 ? "a CHDK camera" : "the camera with " + string.Join(", ", parts);
+        }
+
+        /// <summary>A terminating error for a failed connect: USB failures by kind (busy, access denied, libusb
+        /// missing) with their advice; a link that never came up is ChdkConnectFailed rather than ChdkConnectionLost.</summary>
+        private void ThrowConnectError(Exception ex, object target)
+        {
+            var record = ErrorFor(ex, target);
+            if (record.FullyQualifiedErrorId == "ChdkConnectionLost")
+                record = new ErrorRecord(ex, "ChdkConnectFailed", ErrorCategory.ConnectionError, target);
+            ThrowTerminatingError(record);
         }
 
         /// <summary>A terminating ChdkAlreadyConnected when a session holds <paramref name="deviceKey"/>.</summary>

@@ -89,6 +89,12 @@ namespace ChdkPtp.Internal
                        : rc.Reason == Protocol.Chdk.Connection.ReconnectFailure.NotRetried ? "ChdkNotRetried" : "ChdkReconnectFailed";
                     category = rc.Reason == Protocol.Chdk.Connection.ReconnectFailure.DifferentCamera ? ErrorCategory.SecurityError : ErrorCategory.ConnectionError;
                     break;
+                case Protocol.Transport.Usb.UsbTransportException u when u.Kind == Protocol.Transport.Usb.UsbErrorKind.NotInstalled:
+                    id = "ChdkLibUsbNotInstalled"; category = ErrorCategory.NotInstalled; break;
+                case Protocol.Transport.Usb.UsbTransportException u when u.Kind == Protocol.Transport.Usb.UsbErrorKind.Busy:
+                    id = "ChdkDeviceBusy"; category = ErrorCategory.ResourceBusy; break;
+                case Protocol.Transport.Usb.UsbTransportException u when u.Kind == Protocol.Transport.Usb.UsbErrorKind.AccessDenied:
+                    id = "ChdkAccessDenied"; category = ErrorCategory.PermissionDenied; break;
                 case PtpTransportException _: id = "ChdkConnectionLost"; category = ErrorCategory.ConnectionError; break;
                 case Protocol.Chdk.Files.ChdkFileNotFoundException _: id = "ChdkFileNotFound"; category = ErrorCategory.ObjectNotFound; break;
                 case Protocol.Chdk.Files.ChdkFileSystemException _: id = "ChdkCameraFileError"; category = ErrorCategory.WriteError; break;
