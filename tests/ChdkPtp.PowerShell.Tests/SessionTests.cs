@@ -69,13 +69,21 @@ namespace ChdkPtp.PowerShell.Tests
         }
 
         [Fact]
-        public void ConnectWithoutATransportSaysWhatIsAvailable()
+        public void ConnectWithoutACameraOnUsbSaysWhereToLook()
         {
+            // No camera is plugged into the test machine: the default (USB) connect finds none, or, where libusb is
+            // missing, says how to install it.
             using var h = new PsHost();
             var r = h.Run("Connect-ChdkCamera");
             var e = Assert.Single(r.Errors);
-            Assert.Equal("ChdkTransportNotAvailable,ChdkPtp.Commands.ConnectChdkCameraCommand", e.FullyQualifiedErrorId);
-            Assert.Contains("-Simulator", e.Exception.Message);
+            if (e.FullyQualifiedErrorId.StartsWith("ChdkLibUsbNotInstalled,"))
+                Assert.Contains("install", e.Exception.Message);
+            else
+            {
+                Assert.Equal("ChdkCameraNotFound,ChdkPtp.Commands.ConnectChdkCameraCommand", e.FullyQualifiedErrorId);
+                Assert.Contains("Get-ChdkCamera -ListAvailable", e.Exception.Message);
+                Assert.Contains("Test-ChdkEnvironment", e.Exception.Message);
+            }
             Assert.Empty(h.Run("Get-ChdkCamera").Output);
         }
 
