@@ -66,8 +66,9 @@ namespace ChdkPtp.Commands
         public int Port { get; set; } = 15740;
 
 
-        /// <summary>Connect to a virtual CHDK camera inside this process instead of a real camera.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = SimulatorSet)]
+        /// <summary>Connect to a virtual CHDK camera inside this process instead of a real camera (implied by
+        /// -SimulatorRoot and -SimulatorOptions).</summary>
+        [Parameter(ParameterSetName = SimulatorSet)]
         public SwitchParameter Simulator { get; set; }
 
         /// <summary>Folder holding the virtual camera's SD card (created if missing). Default: a new temporary folder, deleted on disconnect.</summary>
