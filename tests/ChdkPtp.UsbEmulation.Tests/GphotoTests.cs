@@ -45,15 +45,19 @@ namespace ChdkPtp.UsbEmulation.Tests
         }
 
         [Fact]
-        public void Summary_WithoutTheChdkSetting_IsAPlainPtpCameraThatFails()
+        public void WithoutTheChdkSetting_ItIsAPlainPtpCameraWithAnEmptyStorage()
         {
-            // Without ptp2=chdk=on gphoto2 drives it as a plain Canon PTP camera, which the CHDK-only simulator
-            // does not answer (GetStorageIDs and friends are not simulated): the failure must be a PTP answer,
-            // not a transport error.
+            // Without ptp2=chdk=on gphoto2 drives it as a plain Canon PTP camera. The simulator answers the standard
+            // operations it lists (one SD storage, GetObjectHandles) but shows its files only through CHDK, so the
+            // plain listing is empty, and the summary shows the storage: PTP answers, not transport errors.
             using var cam = new EmulatedCamera();
-            var r = cam.Run("gphoto2 --list-files", chdk: false);
-            Assert.NotEqual(0, r.ExitCode);
-            Assert.Contains("PTP Operation Not Supported", r.Output);
+            cam.PutFile("DCIM/100CANON/IMG_0001.JPG", 1000, 1);
+            var r = cam.Run("gphoto2 --list-files && gphoto2 --summary", chdk: false);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Contains("There is no file in folder '/store_00010001'.", r.Stdout);
+            Assert.DoesNotContain("IMG_0001.JPG", r.Stdout);
+            Assert.Contains("Model: Canon PowerShot SX160 IS", r.Stdout);
+            Assert.Contains("Storage Type: Removable RAM (memory card)", r.Stdout);
             AssertClean(r);
         }
 
