@@ -267,14 +267,15 @@ namespace ChdkPtp.Commands
                 "ChdkCameraNotFound", ErrorCategory.ObjectNotFound, wanted));
         }
 
-        /// <summary>The selection in words: "the camera with serial 0123..., model 'Canon*' on bus 1".</summary>
+        /// <summary>The selection in words: "the camera with serial 0123..., model 'Canon*' on bus 1", "the camera at usb:001/004".</summary>
         private string Describe()
         {
             var parts = new List<string>();
             if (Serial != null) parts.Add($"serial {Serial}");
             if (Model != null) parts.Add($"model '{Model}'");
-            if (Bus >= 0) parts.Add(Address >= 0 ? $"at usb:{Bus:D3}/{Address:D3}" : $"on bus {Bus}");
-            return parts.Count == 0 ? "a CHDK camera" : "the camera with " + string.Join(", ", parts);
+            string place = Bus < 0 ? null : Address >= 0 ? $"at usb:{Bus:D3}/{Address:D3}" : $"on bus {Bus}";
+            if (parts.Count == 0 && place == null) return "a CHDK camera";
+            return "the camera" + (parts.Count > 0 ? " with " + string.Join(", ", parts) : string.Empty) + (place != null ? " " + place : string.Empty);
         }
 
         /// <summary>A terminating error for a failed connect: USB failures by kind (busy, access denied, libusb
