@@ -185,13 +185,24 @@ namespace ChdkPtp.Commands
         private void ConnectNetwork()
         {
             var connector = new PtpIpConnector(HostName, Port);
-            RefuseSecondClaim(connector.Description.ToLowerInvariant(), $"The camera at {HostName}:{Port}");
+            // One camera has several names (its address, a host name, localhost and 127.0.0.1): sessions are told
+            // apart by address, so that a second connect is refused rather than taking the camera from the first.
+            System.Net.IPAddress[] addresses = null;
+            try { addresses = PtpIpTransport.ResolveHost(HostName, new PtpIpOptions().ConnectTimeout, CancelToken); }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (PtpException ex) { ThrowConnectError(ex, connector.Description); }
+            foreach (var address in addresses) RefuseSecondClaim(NetworkKey(address, Port), $"The camera at {HostName}:{Port}");
             CameraConnection connection = null;
             try { connection = connector.Connect(CancelToken); }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { ThrowConnectError(ex, connector.Description); }
-            Register(connection, connector, "PTP/IP", connector.Description.ToLowerInvariant(), null);
+            var remote = (connection.Client.Session.Transport as PtpIpTransport)?.RemoteEndPoint;
+            Register(connection, connector, "PTP/IP", remote != null ? NetworkKey(remote.Address, remote.Port) : connector.Description.ToLowerInvariant(), null);
         }
+
+        /// <summary>"ptpip:127.0.0.1:15740": a PTP/IP camera by address (IPv4-mapped IPv6 as IPv4).</summary>
+        private static string NetworkKey(System.Net.IPAddress address, int port) =>
+            "ptpip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private void ConnectUsb()
         {
