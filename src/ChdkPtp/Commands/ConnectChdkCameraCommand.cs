@@ -299,11 +299,13 @@ namespace ChdkPtp.Commands
             ThrowTerminatingError(record);
         }
 
-        /// <summary>A terminating ChdkAlreadyConnected when a session holds <paramref name="deviceKey"/>.</summary>
+        /// <summary>A terminating ChdkAlreadyConnected when a connected session holds <paramref name="deviceKey"/>. A
+        /// session whose link failed does not hold it (as over USB): after ChdkDifferentCamera the new camera at that
+        /// place is connected with a new session, as the error says.</summary>
         private void RefuseSecondClaim(string deviceKey, string what)
         {
             var existing = SessionRegistry.FindByDevice(deviceKey);
-            if (existing == null) return;
+            if (existing == null || !existing.IsConnected) return;
             ThrowTerminatingError(new ErrorRecord(
                 new InvalidOperationException($"{what} is already connected as session {existing.Id}. Use that session, or disconnect it first."),
                 "ChdkAlreadyConnected", ErrorCategory.ResourceExists, existing));
