@@ -19,6 +19,8 @@ namespace ChdkPtp.Simulator
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Thread _thread;
         private readonly byte[] _small = new byte[64];
+        private readonly object _gate = new object();
+        private CancellationTokenSource _transaction; // the command being handled, until its response is sent
 
         public UsbDeviceEndpoint(IUsbBulkIo device, PtpResponder responder)
         {
@@ -54,21 +56,48 @@ namespace ChdkPtp.Simulator
                 catch (PtpTransportException) { return; } // pipe closed: unplugged
                 catch (PtpProtocolException ex) { LastError = ex; continue; }
 
+                var transaction = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                lock (_gate) _transaction = transaction;
                 try
                 {
                     var response = _responder.Handle(command, this);
-                    _channel.SendParameters(PtpContainerType.Response, (ushort)response.Code, response.TransactionId, response.Parameters, cancel);
+                    _channel.SendParameters(PtpContainerType.Response, (ushort)response.Code, response.TransactionId, response.Parameters, transaction.Token);
                 }
+                catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { } // a Device Reset: no response
                 catch (OperationCanceledException) { return; }
                 catch (PtpTransportException) { return; }
                 catch (Exception ex)
                 {
                     // A fault inside the responder: answer as a camera with a general error.
                     LastError = ex;
-                    try { _channel.SendParameters(PtpContainerType.Response, (ushort)PtpResponseCode.GeneralError, command.TransactionId, Array.Empty<uint>(), cancel); }
+                    if (transaction.IsCancellationRequested) continue;
+                    try { _channel.SendParameters(PtpContainerType.Response, (ushort)PtpResponseCode.GeneralError, command.TransactionId, Array.Empty<uint>(), transaction.Token); }
+                    catch (OperationCanceledException) when (!cancel.IsCancellationRequested) { }
                     catch (Exception) { return; }
                 }
+                finally
+                {
+                    lock (_gate) _transaction = null;
+                    transaction.Dispose();
+                }
             }
+        }
+
+        /// <summary>
+        /// What the camera does on a Device Reset (class request 0x66) in the middle of a transaction: the data phase
+        /// waiting for the host to read or write is abandoned at once and no response is sent. The caller then clears
+        /// the pipes and ends the PTP session (<see cref="PtpResponder.DeviceReset"/>, which waits for the responder to
+        /// let go). Nothing happens between transactions.
+        /// </summary>
+        public void AbortTransaction()
+        {
+            lock (_gate) _transaction?.Cancel();
+        }
+
+        /// <summary>The token of the transaction being handled (its data phase), or the endpoint's.</summary>
+        private CancellationToken TransactionToken
+        {
+            get { lock (_gate) return _transaction?.Token ?? _stop.Token; }
         }
 
         byte[] IResponderLink.ReceiveData(PtpCommand command)
@@ -80,16 +109,16 @@ namespace ChdkPtp.Simulator
 
         void IResponderLink.ReceiveData(PtpCommand command, IPtpDataSink sink)
         {
-            var header = _channel.Receive(h => h.Type == PtpContainerType.Data ? sink : null, _small, out _, _stop.Token);
+            var header = _channel.Receive(h => h.Type == PtpContainerType.Data ? sink : null, _small, out _, TransactionToken);
             if (header.Type != PtpContainerType.Data)
                 throw new PtpProtocolException($"Expected the host's DATA container, got {header}.");
         }
 
         void IResponderLink.SendData(PtpCommand command, ReadOnlySpan<byte> data) =>
-            _channel.Send(PtpContainerType.Data, command.Code, command.TransactionId, data, _stop.Token);
+            _channel.Send(PtpContainerType.Data, command.Code, command.TransactionId, data, TransactionToken);
 
         void IResponderLink.SendData(PtpCommand command, Stream data, long length) =>
-            _channel.SendData(command.Code, command.TransactionId, new StreamDataSource(data, length), _stop.Token);
+            _channel.SendData(command.Code, command.TransactionId, new StreamDataSource(data, length), TransactionToken);
 
         public void Dispose()
         {

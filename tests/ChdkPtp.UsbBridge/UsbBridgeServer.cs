@@ -190,6 +190,8 @@ namespace ChdkPtp.UsbBridge
                                 _in.Add(n);
                                 break;
                             case 'R':
+                                // As the camera does: a data phase in progress is abandoned, then the session ends
+                                _endpoint.AbortTransaction();
                                 _responder.DeviceReset();
                                 _link.HostToDevice.Clear();
                                 _link.DeviceToHost.Clear();

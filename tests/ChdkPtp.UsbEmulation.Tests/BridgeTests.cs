@@ -242,6 +242,34 @@ namespace ChdkPtp.UsbEmulation.Tests
         }
 
         [Fact]
+        public void DeviceReset_InTheMiddleOfADataPhase_AbandonsIt_AsTheCameraDoes()
+        {
+            // A 16 MiB download that the host stops reading after its first packet: the camera waits to send the rest.
+            Directory.CreateDirectory(Path.Combine(_dir, "card"));
+            File.WriteAllBytes(Path.Combine(_dir, "card", "BIG.BIN"), new byte[16 * 1024 * 1024]);
+            using var h = new Host(_server.SocketPath);
+            h.SendCommand(PtpOperation.OpenSession, 0, 1);
+            Assert.Equal(PtpResponseCode.OK, (PtpResponseCode)ResponseCode(h.ReadTransfer(512).Data));
+            h.SendCommand(PtpOperation.Chdk, 1, (uint)ChdkCommand.TempData, 0); // the name of the file to download
+            h.SendData(PtpOperation.Chdk, 1, Encoding.ASCII.GetBytes("A/BIG.BIN"));
+            Assert.Equal(PtpResponseCode.OK, (PtpResponseCode)ResponseCode(h.ReadTransfer(512).Data));
+            h.SendCommand(PtpOperation.Chdk, 2, (uint)ChdkCommand.DownloadFile);
+            h.RequestIn(512);
+            var (kind, first) = h.Receive();
+            Assert.Equal('i', kind);
+            Assert.Equal(16 * 1024 * 1024 + 12, (int)BinaryPrimitives.ReadUInt32LittleEndian(first)); // the data phase began
+
+            // The reset is done at once (not after the 16 MiB), the rest of the file is gone, and a new session opens
+            h.Send('R', Array.Empty<byte>());
+            Assert.Equal('r', h.Receive().Item1);
+            h.SendCommand(PtpOperation.OpenSession, 0, 1);
+            var (runs, response) = h.ReadTransfer(512);
+            Assert.Equal(PtpResponseCode.OK, (PtpResponseCode)ResponseCode(response));
+            Assert.Equal(1, _server.Resets);
+            Assert.True(_server.BytesIn < 8 * 1024 * 1024, $"{_server.BytesIn} bytes went IN: the data phase was not abandoned");
+        }
+
+        [Fact]
         public void EachConnectionIsAPlugIn_WithAFreshSession_AndTheNewOneUnplugsTheOld()
         {
             var first = new Host(_server.SocketPath);

@@ -75,21 +75,26 @@ namespace ChdkPtp.Protocol.Diagnostics
             else
                 yield return new EnvironmentCheck("Cameras", EnvironmentCheckStatus.Pass, null, $"{canon.Count} Canon camera(s): {string.Join(", ", canon.Select(d => d.ToString()))}.");
 
+            bool denied = false;
             foreach (var camera in canon)
             {
                 cancel.ThrowIfCancellationRequested();
-                foreach (var c in CheckCamera(camera, cancel)) yield return c;
+                // A camera this process may not open: the rules are needed, whoever runs it (root without
+                // CAP_DAC_OVERRIDE, as in some containers, is refused too).
+                foreach (var c in CheckCamera(camera, cancel, () => denied = true)) yield return c;
             }
             foreach (var c in DesktopServices()) yield return c;
-            foreach (var c in UdevRules()) yield return c;
+            foreach (var c in UdevRules(denied)) yield return c;
         }
 
-        private IEnumerable<EnvironmentCheck> CheckCamera(UsbCameraInfo camera, CancellationToken cancel)
+        /// <param name="onDenied">Called when the camera may not be opened for lack of permission.</param>
+        private IEnumerable<EnvironmentCheck> CheckCamera(UsbCameraInfo camera, CancellationToken cancel, Action onDenied)
         {
             string where = camera.Location;
             if (Os == "Linux")
             {
                 var access = NodeAccess(camera.DeviceNode);
+                if (access == PermissionDenied) onDenied();
                 yield return access == null
                     ? new EnvironmentCheck("Permissions", EnvironmentCheckStatus.Pass, where, $"{camera.DeviceNode} can be opened for reading and writing.")
                     : new EnvironmentCheck("Permissions", EnvironmentCheckStatus.Fail, where, $"{camera.DeviceNode}: {access}", UsbErrors.AccessAdvice(UsbErrors.CurrentOs, camera));
@@ -116,6 +121,7 @@ namespace ChdkPtp.Protocol.Diagnostics
                 yield break;
             }
             var kind = probe.ErrorKind;
+            if (kind == UsbErrorKind.AccessDenied) onDenied();
             string fix = kind == UsbErrorKind.AccessDenied ? UsbErrors.AccessAdvice(UsbErrors.CurrentOs, camera)
                 : kind == UsbErrorKind.Busy ? UsbErrors.BusyAdvice(UsbErrors.CurrentOs, camera, UsbDeviceHolders.Find(camera))
                 : Os == "Windows" && probe.Error is UsbTransportException u && u.LibUsbError == Transport.Usb.Native.LibUsbConst.ErrorNotSupported
@@ -125,6 +131,8 @@ namespace ChdkPtp.Protocol.Diagnostics
                 $"The camera could not be opened: {probe.Error.Message}", fix);
         }
 
+        private const string PermissionDenied = "permission denied.";
+
         /// <summary>Null when <paramref name="node"/> opens for reading and writing (opening a usbfs node claims nothing), else why not.</summary>
         internal static string NodeAccess(string node)
         {
@@ -132,7 +140,7 @@ namespace ChdkPtp.Protocol.Diagnostics
             {
                 using (new FileStream(node, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite)) return null;
             }
-            catch (UnauthorizedAccessException) { return "permission denied."; }
+            catch (UnauthorizedAccessException) { return PermissionDenied; }
             catch (FileNotFoundException) { return "the device node does not exist (the camera was unplugged?)."; }
             catch (DirectoryNotFoundException) { return "the device node does not exist (is /dev/bus/usb mounted?)."; }
             catch (IOException ex) { return ex.Message; }
@@ -154,7 +162,8 @@ namespace ChdkPtp.Protocol.Diagnostics
                 yield return new EnvironmentCheck("DesktopService", EnvironmentCheckStatus.Pass, null, "No desktop service that grabs cameras is running (" + string.Join(", ", CameraGrabbers.Where(g => g.Os == Os).Select(g => g.Process)) + ").");
         }
 
-        private IEnumerable<EnvironmentCheck> UdevRules()
+        /// <param name="denied">A camera could not be opened for lack of permission.</param>
+        private IEnumerable<EnvironmentCheck> UdevRules(bool denied)
         {
             if (Os != "Linux") yield break;
             var found = new List<string>();
@@ -174,10 +183,13 @@ namespace ChdkPtp.Protocol.Diagnostics
                 }
             }
             const string install = "sudo cp " + UsbErrors.UdevRulesFile + " /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger (from the module folder), then replug the camera.";
+            bool notNeeded = IsRoot() && !denied;
             yield return found.Count > 0
                 ? new EnvironmentCheck("UdevRules", EnvironmentCheckStatus.Pass, found[0], $"udev rules for Canon devices (04a9): {string.Join(", ", found)}.")
-                : new EnvironmentCheck("UdevRules", IsRoot() ? EnvironmentCheckStatus.Info : EnvironmentCheckStatus.Warning, null,
-                    "No udev rule mentions Canon's vendor id 04a9" + (IsRoot() ? " (this process runs as root, so it is not needed here)." : "; without one, only root may open cameras unless the desktop grants access."),
+                : new EnvironmentCheck("UdevRules", notNeeded ? EnvironmentCheckStatus.Info : EnvironmentCheckStatus.Warning, null,
+                    "No udev rule mentions Canon's vendor id 04a9" + (notNeeded ? " (this process runs as root, so it is not needed here)."
+                        : denied ? "; a camera here could not be opened for lack of permission (see the Permissions check)."
+                        : "; without one, only root may open cameras unless the desktop grants access."),
                     install);
         }
 

@@ -186,13 +186,24 @@ namespace ChdkPtp.Commands
         private void ConnectNetwork()
         {
             var connector = new PtpIpConnector(HostName, Port);
-            RefuseSecondClaim(connector.Description.ToLowerInvariant(), $"The camera at {HostName}:{Port}");
+            // One camera has several names (its address, a host name, localhost and 127.0.0.1): sessions are told
+            // apart by address, so that a second connect is refused rather than taking the camera from the first.
+            System.Net.IPAddress[] addresses = null;
+            try { addresses = PtpIpTransport.ResolveHost(HostName, new PtpIpOptions().ConnectTimeout, CancelToken); }
+            catch (OperationCanceledException) { throw new PipelineStoppedException(); }
+            catch (PtpException ex) { ThrowConnectError(ex, connector.Description); }
+            foreach (var address in addresses) RefuseSecondClaim(NetworkKey(address, Port), $"The camera at {HostName}:{Port}");
             CameraConnection connection = null;
             try { connection = connector.Connect(CancelToken); }
             catch (OperationCanceledException) { throw new PipelineStoppedException(); }
             catch (PtpException ex) { ThrowConnectError(ex, connector.Description); }
-            Register(connection, connector, "PTP/IP", connector.Description.ToLowerInvariant(), null);
+            var remote = (connection.Client.Session.Transport as PtpIpTransport)?.RemoteEndPoint;
+            Register(connection, connector, "PTP/IP", remote != null ? NetworkKey(remote.Address, remote.Port) : connector.Description.ToLowerInvariant(), null);
         }
+
+        /// <summary>"ptpip:127.0.0.1:15740": a PTP/IP camera by address (IPv4-mapped IPv6 as IPv4).</summary>
+        private static string NetworkKey(System.Net.IPAddress address, int port) =>
+            "ptpip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address) + ":" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private void ConnectUsb()
         {
@@ -268,14 +279,15 @@ namespace ChdkPtp.Commands
                 "ChdkCameraNotFound", ErrorCategory.ObjectNotFound, wanted));
         }
 
-        /// <summary>The selection in words: "the camera with serial 0123..., model 'Canon*' on bus 1".</summary>
+        /// <summary>The selection in words: "the camera with serial 0123..., model 'Canon*' on bus 1", "the camera at usb:001/004".</summary>
         private string Describe()
         {
             var parts = new List<string>();
             if (Serial != null) parts.Add($"serial {Serial}");
             if (Model != null) parts.Add($"model '{Model}'");
-            if (Bus >= 0) parts.Add(Address >= 0 ? $"at usb:{Bus:D3}/{Address:D3}" : $"on bus {Bus}");
-            return parts.Count == 0 ? "a CHDK camera" : "the camera with " + string.Join(", ", parts);
+            string place = Bus < 0 ? null : Address >= 0 ? $"at usb:{Bus:D3}/{Address:D3}" : $"on bus {Bus}";
+            if (parts.Count == 0 && place == null) return "a CHDK camera";
+            return "the camera" + (parts.Count > 0 ? " with " + string.Join(", ", parts) : string.Empty) + (place != null ? " " + place : string.Empty);
         }
 
         /// <summary>A terminating error for a failed connect: USB failures by kind (busy, access denied, libusb
@@ -288,11 +300,13 @@ namespace ChdkPtp.Commands
             ThrowTerminatingError(record);
         }
 
-        /// <summary>A terminating ChdkAlreadyConnected when a session holds <paramref name="deviceKey"/>.</summary>
+        /// <summary>A terminating ChdkAlreadyConnected when a connected session holds <paramref name="deviceKey"/>. A
+        /// session whose link failed does not hold it (as over USB): after ChdkDifferentCamera the new camera at that
+        /// place is connected with a new session, as the error says.</summary>
         private void RefuseSecondClaim(string deviceKey, string what)
         {
             var existing = SessionRegistry.FindByDevice(deviceKey);
-            if (existing == null) return;
+            if (existing == null || !existing.IsConnected) return;
             ThrowTerminatingError(new ErrorRecord(
                 new InvalidOperationException($"{what} is already connected as session {existing.Id}. Use that session, or disconnect it first."),
                 "ChdkAlreadyConnected", ErrorCategory.ResourceExists, existing));

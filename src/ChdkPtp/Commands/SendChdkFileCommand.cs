@@ -107,8 +107,9 @@ namespace ChdkPtp.Commands
             {
                 try
                 {
-                    using (Hold(session))
-                        st = Fs(session).Stat(_destination, CancelToken);
+                    // A read: after a reconnect (-AutoReconnect) it is simply asked again.
+                    st = Use(session, $"the check of {_destination}", safeToRepeat: true,
+                        c => new ChdkFileSystem(c) { Warning = WriteWarning }.Stat(_destination, CancelToken));
                 }
                 catch (OperationCanceledException) { throw new PipelineStoppedException(); }
                 catch (PtpException ex) { WriteItemError(ex, _destination, session); return; }

@@ -189,7 +189,10 @@ namespace ChdkPtp
     public sealed class ChdkSessionClosedException : ChdkException
     {
         public ChdkSessionClosedException(ChdkSession s)
-            : base($"Session {s.Id} ({s.Model}) is not connected. Connect again with Connect-ChdkCamera.") { Session = s; }
+            : base(s.IsClosed
+                ? $"Session {s.Id} ({s.Model}) is not connected. Connect again with Connect-ChdkCamera."
+                : $"Session {s.Id} ({s.Model}) lost its link to the camera (the camera went away, or a transfer was stopped half-way). Reconnect it with Connect-ChdkCamera -Session (a session connected with -AutoReconnect does this by itself).")
+        { Session = s; }
 
         public ChdkSession Session { get; }
     }

@@ -32,7 +32,10 @@ namespace ChdkPtp
 
         internal static ChdkSession FindByDevice(string deviceKey)
         {
-            lock (Gate) return Sessions.FirstOrDefault(s => string.Equals(s.DeviceKey, deviceKey, StringComparison.OrdinalIgnoreCase));
+            // a connected one first: a session whose link failed may share the key with one connected since
+            lock (Gate)
+                return Sessions.Where(s => string.Equals(s.DeviceKey, deviceKey, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(s => s.IsConnected ? 0 : 1).FirstOrDefault();
         }
 
         internal static void Add(ChdkSession session)

@@ -134,6 +134,24 @@ namespace ChdkPtp.Protocol.Tests.Ptp
         }
 
         [Fact]
+        public void APacketThatStartsNoContainerIsRejectedAtOnceWithoutDrainingWhatFollows()
+        {
+            // The middle of a data phase an earlier connection abandoned: its first bytes read as a "length" of
+            // gigabytes and a type that is none. Draining that length would read until the camera's data ends.
+            var link = Packets.Link();
+            var junk = Pattern(512);
+            BitConverter.GetBytes(0x7FFF0000u).CopyTo(junk, 0);
+            BitConverter.GetBytes((ushort)0x7E39).CopyTo(junk, 4);
+            link.Device.Write(Packets.Concat(junk, Pattern(8 * 512)), default);
+            using var host = new UsbContainerChannel(link.Host);
+            var ex = Assert.Throws<PtpProtocolException>(() => host.Receive(null, new byte[64], out _, default));
+            Assert.Contains("names no container type (7E39)", ex.Message);
+            Assert.Equal(8 * 512, link.DeviceToHost.QueuedBytes); // only the one packet was read
+            Assert.Throws<PtpProtocolException>(() => host.Receive(_ => new MemoryDataSink(), new byte[64], out _, default));
+            Assert.Equal(7 * 512, link.DeviceToHost.QueuedBytes);
+        }
+
+        [Fact]
         public void ZeroLengthPacketsInsteadOfAContainerAreAnError()
         {
             var link = Packets.Link();

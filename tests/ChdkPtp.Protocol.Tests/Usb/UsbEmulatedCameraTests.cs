@@ -314,9 +314,8 @@ namespace ChdkPtp.Protocol.Tests.Usb
             {
                 client.Dispose();
                 // The camera still holds the rest of the file for a host that stopped reading. A real camera drops it
-                // on the USB reset of the close (Linux default) or the connect retry's Device Reset; the emulated one
-                // does not yet (its bridge does not complete a reset while the simulator waits to send), so pull the
-                // cable to leave a clean camera for the other tests.
+                // on the USB reset of the close (Linux default) or the connect retry's Device Reset, as the emulated one
+                // does on the Device Reset; the cable is pulled all the same, to leave a clean camera for the other tests.
                 Umock.Control("replug gap=0.2");
             }
         }

@@ -16,8 +16,9 @@ namespace ChdkPtp.Protocol.Chdk.Files
         /// How long a cancelled transfer may go on moving the rest of its data phase (discarded on download, zeros
         /// on upload) to keep the session usable. A PTP data phase cannot be cut short; past this limit the
         /// transaction is abandoned instead, which leaves the session faulted (reconnect to go on), so that a
-        /// stop never waits minutes for a large file on a slow link. Default 2 s; <see cref="TimeSpan.Zero"/>
-        /// abandons at once.
+        /// stop never waits minutes for a large file on a slow link. When the rate of the first 0.2 s of that
+        /// shows that the rest will not make it in time, the transaction is abandoned then, without waiting for
+        /// the limit. Default 2 s; <see cref="TimeSpan.Zero"/> abandons at once.
         /// </summary>
         public TimeSpan CancelDiscardLimit { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -122,14 +123,18 @@ namespace ChdkPtp.Protocol.Chdk.Files
 
             public void Begin(long length) => Announced = length;
 
+            /// <summary>Bytes of the data phase seen so far, written or discarded.</summary>
+            private long _moved;
+
             public void Write(ReadOnlySpan<byte> chunk)
             {
-                if (Canceled) _window.ThrowIfExpired();
+                if (Canceled) _window.ThrowIfExpired(_moved, Announced);
+                _moved += chunk.Length;
                 if (_discard || chunk.Length == 0) return;
                 if (_cancel.IsCancellationRequested)
                 {
                     Canceled = true;
-                    _window.Start();
+                    _window.Start(_moved);
                     _discard = true;
                     return;
                 }
@@ -170,7 +175,7 @@ namespace ChdkPtp.Protocol.Chdk.Files
                 if (_cancel.IsCancellationRequested)
                 {
                     Canceled = true;
-                    _window.Start();
+                    _window.Start(_moved);
                     _discard = true;
                 }
             }
@@ -178,12 +183,20 @@ namespace ChdkPtp.Protocol.Chdk.Files
             public void ThrowIfFailed() => _error?.Throw();
         }
 
-        /// <summary>Times the discarding after a cancellation and abandons the transaction past the limit.</summary>
+        /// <summary>
+        /// Times the discarding after a cancellation and abandons the transaction past the limit, or as soon as the
+        /// rate of the discarding (measured over <see cref="Probe"/>) shows that the rest cannot be moved within the
+        /// limit: waiting for the limit would only delay the stop, and the session would be lost all the same.
+        /// </summary>
         private sealed class CancelWindow
         {
+            /// <summary>How long the discarding is measured before its rate is trusted.</summary>
+            private static readonly TimeSpan Probe = TimeSpan.FromMilliseconds(200);
+
             private readonly CancellationToken _cancel;
             private readonly TimeSpan _limit;
             private System.Diagnostics.Stopwatch _clock;
+            private long _startedAt;
 
             public CancelWindow(CancellationToken cancel, TimeSpan limit)
             {
@@ -191,11 +204,27 @@ namespace ChdkPtp.Protocol.Chdk.Files
                 _limit = limit;
             }
 
-            public void Start() => _clock = _clock ?? System.Diagnostics.Stopwatch.StartNew();
-
-            public void ThrowIfExpired()
+            /// <param name="done">Bytes of the data phase moved when the cancellation was seen.</param>
+            public void Start(long done)
             {
-                if (_clock != null && _clock.Elapsed >= _limit)
+                if (_clock != null) return;
+                _startedAt = done;
+                _clock = System.Diagnostics.Stopwatch.StartNew();
+            }
+
+            /// <param name="done">Bytes of the data phase moved so far.</param>
+            /// <param name="total">Bytes in the data phase.</param>
+            public void ThrowIfExpired(long done, long total)
+            {
+                if (_clock == null) return;
+                var elapsed = _clock.Elapsed;
+                bool expired = elapsed >= _limit;
+                if (!expired && elapsed >= Probe && done > _startedAt)
+                {
+                    double perSecond = (done - _startedAt) / elapsed.TotalSeconds;
+                    expired = (total - done) / perSecond > (_limit - elapsed).TotalSeconds;
+                }
+                if (expired)
                     throw new OperationCanceledException("The transfer was stopped and abandoned mid-transaction (the rest would have taken too long): the session must be reconnected.", _cancel);
             }
         }
@@ -273,8 +302,8 @@ namespace ChdkPtp.Protocol.Chdk.Files
                 long left = Length - _done;
                 if (left <= 0) return 0;
                 int want = (int)Math.Min(buffer.Length, left);
-                if (!Canceled && _error == null && _cancel.IsCancellationRequested) { Canceled = true; _window.Start(); }
-                if (Canceled) _window.ThrowIfExpired();
+                if (!Canceled && _error == null && _cancel.IsCancellationRequested) { Canceled = true; _window.Start(_done); }
+                if (Canceled) _window.ThrowIfExpired(_done, Length);
                 if (Canceled || _error != null)
                 {
                     buffer.Slice(0, want).Clear();

@@ -339,6 +339,16 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
 
         private static int ToMs(TimeSpan t) => t < TimeSpan.Zero ? -1 : (int)Math.Min(int.MaxValue, t.TotalMilliseconds);
 
+        /// <summary>The IPv4 and IPv6 addresses <paramref name="host"/> (a name, or an address literal, IPv6 in
+        /// brackets or not) stands for, as <see cref="Connect"/> resolves it.</summary>
+        /// <exception cref="PtpTimeoutException">The name did not resolve within <paramref name="timeout"/>.</exception>
+        /// <exception cref="PtpTransportException">The name does not resolve.</exception>
+        public static IPAddress[] ResolveHost(string host, TimeSpan timeout, CancellationToken cancel = default)
+        {
+            if (string.IsNullOrWhiteSpace(host)) throw new ArgumentException("A host name or address is required.", nameof(host));
+            return Resolve(host.Trim(), timeout, cancel);
+        }
+
         private static IPAddress[] Resolve(string host, TimeSpan timeout, CancellationToken cancel)
         {
             var literal = host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal) ? host.Substring(1, host.Length - 2) : host;

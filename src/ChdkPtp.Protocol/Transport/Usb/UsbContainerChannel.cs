@@ -115,6 +115,13 @@ namespace ChdkPtp.Protocol.Transport.Usb
             var header = UsbContainerHeader.Read(_buffer);
             if (got > header.Length)
                 throw new PtpProtocolException($"The container header says {header.Length} bytes but its first packet holds {got}: the length lies.");
+            if (header.Type < PtpContainerType.Command || header.Type > PtpContainerType.Event)
+            {
+                // Not the start of a container: the middle of a data phase that an earlier connection abandoned, or
+                // noise. Its "length" means nothing, so nothing is drained (that could read gigabytes); the caller
+                // faults the session, and a connect resets the device.
+                throw new PtpProtocolException($"Expected the start of a container, got {got} bytes whose header names no container type ({(ushort)header.Type:X4}): the pipe is out of step with the camera.");
+            }
 
             var sink = sinkFor?.Invoke(header);
             long remaining = header.Length - got;
