@@ -294,8 +294,9 @@ namespace ChdkPtp.Protocol.Transport.PtpIp
                     switch (h.Type)
                     {
                         case PtpIpPacketType.ProbeRequest:
-                            lock (_evtWrite) _evt.SendEmptyPacket(PtpIpPacketType.ProbeResponse, token);
+                            // Counted before the answer goes out, so that a camera that has read the answer sees it counted.
                             Interlocked.Increment(ref _probes);
+                            lock (_evtWrite) _evt.SendEmptyPacket(PtpIpPacketType.ProbeResponse, token);
                             break;
                         case PtpIpPacketType.Event:
                             _events.Enqueue(PtpIpPackets.ParseEvent(_evt.ReadSmallPayload(h, token)));
