@@ -239,7 +239,7 @@ namespace ChdkPtp.Commands
                 if (Serial != null || model != null)
                 {
                     // Only a short session tells a camera's model and serial number.
-                    var probe = UsbCameras.Probe(device, new UsbOpenOptions { ResetOnClose = false }, CancelToken);
+                    var probe = UsbCameras.Probe(device, CancelToken);
                     if (!probe.Succeeded)
                     {
                         WriteVerbose($"{device.Location} could not be read: {probe.Error.Message}");

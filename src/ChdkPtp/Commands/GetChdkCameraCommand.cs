@@ -67,7 +67,7 @@ namespace ChdkPtp.Commands
                 UsbProbeResult probe = null;
                 if (session == null && !NoProbe)
                 {
-                    try { probe = UsbCameras.Probe(device, new UsbOpenOptions { ResetOnClose = false }, CancelToken); }
+                    try { probe = UsbCameras.Probe(device, CancelToken); }
                     catch (OperationCanceledException) { throw new PipelineStoppedException(); }
                     catch (PtpException ex) { ThrowChdkError(ex, device.Location); return; }
                 }

@@ -79,9 +79,11 @@ namespace ChdkPtp.Protocol.Tests.Usb
         public readonly List<FakeUsbCamera> Opened = new List<FakeUsbCamera>();
         public Action<FakeUsbCamera> Setup = _ => { };
         public Func<int, Exception> OpenFails = _ => null;
+        public readonly List<UsbOpenOptions> Options = new List<UsbOpenOptions>();
 
         public IPtpTransport Open(UsbCameraInfo camera, UsbOpenOptions options, CancellationToken cancel)
         {
+            Options.Add(options);
             int n = Opened.Count + 1;
             Log.Add($"{n}:open {camera.Location}");
             var e = OpenFails(n);
@@ -233,6 +235,16 @@ namespace ChdkPtp.Protocol.Tests.Usb
             Assert.Equal(new Version(2, 9), r.ChdkVersion);
             Assert.Same(Cam, r.Camera);
             Assert.Equal(new[] { "1:open usb:001/004", "1:cmd 1002 tid 0", "1:cmd 1001 tid 1", "1:cmd 9999 tid 2", "1:cmd 1003 tid 3", "1:close" }, o.Log);
+        }
+
+        [Fact]
+        public void ProbeNeverResetsTheCameraOnClose()
+        {
+            var o = new FakeOpener();
+            UsbConnector.Probe(o, Cam, new UsbOpenOptions { ResetOnClose = true, TimeoutMs = 1234 }, default);
+            UsbConnector.Probe(o, Cam, null, default); // the default resets on Linux
+            Assert.All(o.Options, x => Assert.False(x.ResetOnClose));
+            Assert.Equal(1234, o.Options[0].TimeoutMs);
         }
 
         [Fact]

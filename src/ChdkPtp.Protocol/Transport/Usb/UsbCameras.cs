@@ -61,7 +61,8 @@ namespace ChdkPtp.Protocol.Transport.Usb
         /// A short session for a listing: open, OpenSession, the USB product and serial strings, GetDeviceInfo,
         /// the CHDK version when DeviceInfo lists 0x9999, CloseSession, release. Failures (Busy, AccessDenied,
         /// a camera that does not answer) are returned in <see cref="UsbProbeResult.Error"/>, not thrown;
-        /// cancellation and a missing libusb are thrown.
+        /// cancellation and a missing libusb are thrown. A probe never resets the device on close, whatever
+        /// <see cref="UsbOpenOptions.ResetOnClose"/> says (a reset would move the camera to a new address).
         /// </summary>
         public static UsbProbeResult Probe(UsbCameraInfo camera, CancellationToken cancel = default) => Probe(camera, null, cancel);
 

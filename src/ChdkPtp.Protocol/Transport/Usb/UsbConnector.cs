@@ -80,10 +80,14 @@ namespace ChdkPtp.Protocol.Transport.Usb
 
         public static UsbProbeResult Probe(IUsbCameraOpener opener, UsbCameraInfo camera, UsbOpenOptions options, CancellationToken cancel)
         {
+            // A look at a camera never resets it: a reset re-enumerates it at a new address, so a listing would move
+            // every camera it looked at (and -Bus/-Address from that listing would miss).
+            var o = UsbOpenOptions.OrDefault(options);
+            var noReset = new UsbOpenOptions { TimeoutMs = o.TimeoutMs, DetachKernelDriver = o.DetachKernelDriver, RetryWithReset = o.RetryWithReset, ResetOnClose = false };
             PtpSession session = null;
             try
             {
-                session = OpenSession(opener, camera, options, cancel);
+                session = OpenSession(opener, camera, noReset, cancel);
                 string product = null, serial = null;
                 if (session.Transport is UsbCameraTransport usb)
                     (product, serial) = usb.ReadStrings();
