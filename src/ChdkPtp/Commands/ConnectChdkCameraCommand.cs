@@ -228,7 +228,7 @@ namespace ChdkPtp.Commands
             var held = new List<int>();
             foreach (var device in candidates)
             {
-                var holder = SessionRegistry.All.FirstOrDefault(x => x.Transport == "USB" && x.IsConnected && x.Location == device.Location);
+                var holder = SessionRegistry.FindUsb(device.Location, connectedOnly: true);
                 if (holder != null)
                 {
                     if (byAddress) RefuseSecondClaim(holder.DeviceKey, $"The camera at {device.Location}");

@@ -63,7 +63,7 @@ namespace ChdkPtp.Commands
             WriteVerbose($"{devices.Count} Still Image device(s) on USB" + (AnyVendor ? "." : " from Canon (-AnyVendor lists other makers' too)."));
             foreach (var device in devices)
             {
-                var session = SessionRegistry.All.FirstOrDefault(s => s.Transport == "USB" && s.IsConnected && s.Location == device.Location);
+                var session = SessionRegistry.FindUsb(device.Location, connectedOnly: true);
                 UsbProbeResult probe = null;
                 if (session == null && !NoProbe)
                 {

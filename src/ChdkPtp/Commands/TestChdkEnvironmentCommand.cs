@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using ChdkPtp.Internal;
 using ChdkPtp.Protocol.Diagnostics;
@@ -21,7 +20,7 @@ namespace ChdkPtp.Commands
             var environment = new UsbEnvironment
             {
                 Probe = !NoProbe,
-                HeldBySession = camera => SessionRegistry.All.FirstOrDefault(s => s.Transport == "USB" && s.Location == camera.Location) is ChdkSession s ? $"session {s.Id}" : null,
+                HeldBySession = camera => SessionRegistry.FindUsb(camera.Location, connectedOnly: false) is ChdkSession s ? $"session {s.Id}" : null,
             };
             try
             {

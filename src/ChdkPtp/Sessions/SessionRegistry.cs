@@ -38,6 +38,13 @@ namespace ChdkPtp
                     .OrderBy(s => s.IsConnected ? 0 : 1).FirstOrDefault();
         }
 
+        /// <summary>The session that has the USB camera at <paramref name="location"/> ("usb:001/005"), or null; with
+        /// <paramref name="connectedOnly"/>, only a session whose link works.</summary>
+        internal static ChdkSession FindUsb(string location, bool connectedOnly)
+        {
+            lock (Gate) return Sessions.FirstOrDefault(s => s.Transport == "USB" && s.Location == location && (!connectedOnly || s.IsConnected));
+        }
+
         internal static void Add(ChdkSession session)
         {
             lock (Gate)
